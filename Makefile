@@ -1,0 +1,76 @@
+# DMPhysios: `make run` to serve the site locally, `make test` to run the whole suite.
+# Both start from nothing: they create the virtualenv, install Python and npm packages,
+# build the CSS, migrate and load the fixtures (into empty tables only).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# Local runs are development runs; production sets its own environment (see .env.example).
+DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install assets setup run superuser test lint format migrations-check check fixtures clean
+
+help:
+	@echo "make run               set up and serve the site on http://$(HOST):$(PORT)/ (SQLite)"
+	@echo "make test              set up and run the whole test suite"
+	@echo "make superuser         create an admin login"
+	@echo "make lint              ruff"
+	@echo "make migrations-check  fail if models changed without a migration"
+	@echo "make fixtures          rebuild fixtures/conditions.json from fixtures/source/"
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/dist/site.css: node_modules/.installed $(wildcard static/scss/*.scss static/scss/*/*.scss)
+	npm run --silent build:css
+
+assets: static/dist/site.css
+
+setup: install assets
+	$(DEV) $(MANAGE) migrate --noinput
+	$(DEV) $(MANAGE) load_initial_data
+
+run: setup
+	@echo
+	@echo "  Site:  http://$(HOST):$(PORT)/"
+	@echo "  Admin: http://$(HOST):$(PORT)/admin/  (first time: 'make superuser' in another terminal)"
+	@echo
+	$(DEV) $(MANAGE) runserver $(HOST):$(PORT)
+
+superuser: install
+	$(DEV) $(MANAGE) createsuperuser
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: install
+	$(DEV) $(MANAGE) makemigrations --check --dry-run
+
+check: install
+	$(DEV) $(MANAGE) check
+
+fixtures: install
+	$(DEV) $(MANAGE) build_condition_fixture
+
+clean:
+	rm -rf $(VENV) node_modules static/dist staticfiles

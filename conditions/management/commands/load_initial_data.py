@@ -1,0 +1,31 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from clinic.models import ClinicDetails
+from conditions.models import Condition
+
+# Each fixture is loaded only while the table it seeds is empty, so a restart
+# never overwrites what staff have edited in the admin.
+FIXTURES = [
+    ("clinic", ClinicDetails),
+    ("conditions", Condition),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the clinic's details and the condition pages from fixtures/, into empty tables only."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Say what would be loaded; load nothing.")
+
+    def handle(self, *args, dry_run, **options):
+        for fixture, model in FIXTURES:
+            if model.objects.exists():
+                self.stdout.write(f"{fixture}: already has data, left as it is.")
+            elif dry_run:
+                self.stdout.write(f"{fixture}: would be loaded.")
+            else:
+                with transaction.atomic():
+                    call_command("loaddata", fixture, verbosity=0)
+                self.stdout.write(self.style.SUCCESS(f"{fixture}: loaded."))

@@ -1,0 +1,90 @@
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conditions.models import Condition, Section
+from tests.builders import add_section, make_condition, make_full_condition
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_condition_page_runs_the_same_number_of_queries_however_large_the_condition(client):
+    small = make_full_condition("Small Condition", items_per_list=1, stages=1)
+    large = make_full_condition("Large Condition", items_per_list=25, stages=12)
+    assert count_queries(client, small.get_absolute_url()) == count_queries(client, large.get_absolute_url())
+
+
+def test_a_draft_is_not_found_for_visitors(client):
+    draft = make_condition("Hidden Draft", status=Condition.Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_staff_can_preview_a_draft_and_are_told_it_is_a_draft(staff_client):
+    draft = make_condition("Hidden Draft", status=Condition.Status.DRAFT)
+    response = staff_client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "Draft preview" in response.text
+
+
+def test_the_index_and_home_page_list_only_published_conditions(client):
+    make_condition("Visible Condition")
+    make_condition("Hidden Draft", status=Condition.Status.DRAFT)
+    for url in ("/conditions/", "/"):
+        text = client.get(url).text
+        assert "Visible Condition" in text
+        assert "Hidden Draft" not in text
+
+
+def test_the_index_groups_conditions_by_first_letter_and_by_category(client):
+    make_condition("Sciatica")
+    make_condition("Hip Osteoarthritis", category=add_category("Hip and pelvis"))
+    page = BeautifulSoup(client.get("/conditions/").content, "html.parser")
+    letters = [h.get_text() for h in page.select("h3.az-letter")]
+    assert letters == ["H", "S"]
+    assert "Hip and pelvis" in [h.get_text() for h in page.select("#category-heading ~ h3")]
+
+
+def add_category(name):
+    from tests.builders import make_category
+
+    return make_category(name)
+
+
+def test_a_condition_with_only_some_sections_renders_without_empty_blocks(client):
+    condition = make_condition("Sparse Condition")
+    add_section(condition, kind=Section.Kind.OVERVIEW, lead="Only an overview here.")
+    page = BeautifulSoup(client.get(condition.get_absolute_url()).content, "html.parser")
+    article = page.find("article")
+    assert [h.get_text() for h in article.find_all("h2")] == ["Overview", "Talk to a physiotherapist"]
+    assert not [p for p in article.find_all("p") if not p.get_text(strip=True)]
+    assert article.find("ul") is None or article.find("ul").find("li") is not None
+
+
+def test_paragraphs_in_a_lead_become_separate_paragraphs(client):
+    condition = make_condition("Two Paragraphs")
+    add_section(condition, kind=Section.Kind.OVERVIEW, lead="First paragraph.\n\nSecond paragraph.")
+    page = BeautifulSoup(client.get(condition.get_absolute_url()).content, "html.parser")
+    texts = [p.get_text() for p in page.select("#overview p")]
+    assert texts == ["First paragraph.", "Second paragraph."]
+
+
+def test_an_unknown_condition_is_a_friendly_404(client):
+    response = client.get("/conditions/no-such-thing/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert "Conditions A–Z" in response.text
+
+
+def test_content_typed_by_staff_is_escaped(client):
+    condition = make_condition("Escaped", summary="<script>alert(1)</script>")
+    response = client.get(condition.get_absolute_url())
+    assert "<script>alert(1)</script>" not in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text

@@ -2,6 +2,8 @@ import nested_admin
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from dmphysios.page_cache import invalidate_pages
+
 from .models import Category, Condition, Section, SectionItem, Stage, StageItem
 
 
@@ -49,11 +51,13 @@ class ConditionAdmin(nested_admin.NestedModelAdmin):
     @admin.action(description="Publish selected conditions", permissions=["change"])
     def publish(self, request, queryset):
         count = queryset.update(status=Condition.Status.PUBLISHED, updated_at=timezone.now())
+        invalidate_pages()  # update() sends no signals
         self.message_user(request, f"{count} condition(s) published.", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected conditions (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.update(status=Condition.Status.DRAFT, updated_at=timezone.now())
+        invalidate_pages()
         self.message_user(request, f"{count} condition(s) moved back to draft.", messages.SUCCESS)
 
 

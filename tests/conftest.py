@@ -25,3 +25,12 @@ def staff_client(db, django_user_model):
 @pytest.fixture
 def condition(db):
     return make_condition()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: no page cached by an earlier test, no rate-limit count."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()

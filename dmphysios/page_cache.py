@@ -1,0 +1,103 @@
+"""
+A shared cache of the public pages as anonymous visitors see them.
+
+Django's own cache middleware varies on the Cookie header, so a visitor holding a CSRF cookie would never
+share a cached page. Here a request qualifies when it carries no session cookie (staff always do), and a
+response is stored only when nothing in it belongs to one visitor: no cookie set, no CSRF token rendered,
+nothing marked private. Every save or delete in the content apps bumps a "content version" that is part of
+every key, so a publish anywhere (on any app server, when the cache is Redis) retires every cached page at once.
+"""
+
+import functools
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import reverse
+from django.utils.cache import cc_delim_re
+
+VERSION_KEY = "page-cache:version"
+CACHE_HEADER = "X-Page-Cache"
+
+
+def cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def content_version():
+    version = cache().get(VERSION_KEY)
+    if version is None:
+        # A fresh start, not 1: pages stored under an evicted version must never match again.
+        cache().add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache().get(VERSION_KEY)
+    return version
+
+
+def invalidate_pages():
+    """Retire every cached page. Call it after writes that send no signals, such as queryset.update()."""
+    try:
+        cache().incr(VERSION_KEY)
+    except ValueError:
+        cache().set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def _invalidate_on_content_change(sender, **kwargs):
+    if sender._meta.app_label in settings.PAGE_CACHE_CONTENT_APPS:
+        invalidate_pages()
+
+
+def connect_signals():
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_invalidate_on_content_change, dispatch_uid=f"page-cache-{signal!r}")
+
+
+def _may_use_cache(request):
+    if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    return not request.path.startswith(_excluded_prefixes())
+
+
+@functools.cache
+def _excluded_prefixes():
+    # The booking form renders a CSRF token and is never stored anyway; excluding it says so plainly.
+    return (reverse("admin:index"), reverse("healthz"), reverse("appointments:booking-request"))
+
+
+def _is_shareable(request, response):
+    cache_control = {part.strip().lower() for part in cc_delim_re.split(response.get("Cache-Control", ""))}
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not cache_control & {"private", "no-cache", "no-store"}
+    )
+
+
+def _key(request):
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"page-cache:{content_version()}:{digest}"
+
+
+class PageCacheMiddleware:
+    """Serve and fill the shared page cache. Sits above the session middleware so a hit touches no database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_SECONDS or not _may_use_cache(request):
+            return self.get_response(request)
+        key = _key(request)
+        cached = cache().get(key)
+        if cached is not None:
+            cached[CACHE_HEADER] = "hit"
+            return cached
+        response = self.get_response(request)
+        if _is_shareable(request, response):
+            cache().set(key, response, settings.PAGE_CACHE_SECONDS)
+            response[CACHE_HEADER] = "miss"
+        return response

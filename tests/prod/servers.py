@@ -27,6 +27,15 @@ def free_port():
     raise RuntimeError("no free port in 8650-8699")
 
 
+def unused_port():
+    """A loopback port where nothing answers (outside the range the test servers take)."""
+    for port in range(8600, 8650):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("no unused port in 8600-8649")
+
+
 def production_env(**overrides):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_URL", "DATABASE_URL"))}
     env |= {
@@ -71,10 +80,14 @@ def wait_for_port(port, process, seconds=30):
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
+        # A whole request, not a bare connect: an idle connection would hold a worker at shutdown.
+        with contextlib.suppress(OSError):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+            connection.getresponse().read()
+            connection.close()
+            return
+        time.sleep(0.2)
     raise RuntimeError(f"server did not listen on {port}")
 
 
@@ -82,14 +95,16 @@ class Browser:
     """A minimal browser for plain-HTTP loopback servers: keeps cookies (Secure ones too, as a browser
     does for 127.0.0.1), reads CSRF tokens from forms."""
 
-    def __init__(self, base_url):
+    def __init__(self, base_url, host=None):
         self.base = urllib.parse.urlsplit(base_url)
+        # Behind a load balancer every app server sees the site's one public host name.
+        self.host = host or f"{self.base.hostname}:{self.base.port}"
         self.cookies = {}
 
     def request(self, method, path, data=None, headers=None):
         connection = http.client.HTTPConnection(self.base.hostname, self.base.port, timeout=30)
         body = urllib.parse.urlencode(data, doseq=True) if data is not None else None
-        sent = {"Host": f"{self.base.hostname}:{self.base.port}"} | (headers or {})
+        sent = {"Host": self.host} | (headers or {})
         if body is not None:
             sent["Content-Type"] = "application/x-www-form-urlencoded"
         if self.cookies:

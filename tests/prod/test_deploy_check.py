@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 from clinic.models import ClinicDetails
-from tests.prod.servers import free_port, production_env
+from tests.prod.servers import production_env, unused_port
 
 
 def deploy_check(**env):
@@ -50,7 +50,7 @@ def test_the_deploy_check_runs_before_the_database_exists(tmp_path):
 
 
 def test_the_deploy_check_runs_with_no_database_server_at_all():
-    result = deploy_check(DATABASE_URL=f"postgres://nobody@127.0.0.1:{free_port()}/nothing")
+    result = deploy_check(DATABASE_URL=f"postgres://nobody@127.0.0.1:{unused_port()}/nothing")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

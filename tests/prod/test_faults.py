@@ -1,0 +1,89 @@
+"""The database goes away: visitors get an honest 503 with the clinic's phone, and the site recovers alone."""
+
+import json
+
+import pytest
+from django.conf import settings
+
+from tests.prod.servers import Browser, TcpProxy, database_url, gunicorn, production_env, unused_port
+
+pytestmark = pytest.mark.usefixtures("collected_static")
+
+needs_postgresql = pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="the cut-and-restore test proxies a PostgreSQL connection; run with DATABASE_URL=postgres://…",
+)
+
+
+def assert_friendly_503(response):
+    assert response.status == 503
+    assert "0120-4567890" in response.text
+    assert 'href="tel:01204567890"' in response.text
+    assert "Traceback" not in response.text
+    assert "OperationalError" not in response.text
+    assert "psycopg" not in response.text
+
+
+def test_with_no_database_every_page_is_a_friendly_503_with_the_phone_and_no_traceback(tmp_path):
+    nowhere = f"postgres://dmphysios@127.0.0.1:{unused_port()}/dmphysios"
+    log = tmp_path / "server.log"
+    with gunicorn(production_env(DATABASE_URL=nowhere), log_path=log) as url:
+        browser = Browser(url)
+        pages = [browser.get(path) for path in ("/", "/conditions/glutes-spasm/", "/conditions/?q=Asha+Verma")]
+        health = browser.get("/healthz")
+        admin = browser.get("/admin/login/")
+    for page in pages + [admin]:
+        assert_friendly_503(page)
+    assert pages[0].headers["Retry-After"] == "30"
+    assert health.status == 503
+    assert json.loads(health.text)["database"] == "unreachable"
+    lines = log.read_text().splitlines()
+    assert "Asha" not in log.read_text(), "the query string never reaches the log"
+    errors = [json.loads(line) for line in lines if line.startswith("{") and '"level": "ERROR"' in line]
+    error = next(error for error in errors if error["path"] == "/")
+    assert error["status"] == 503
+    assert error["exception"] == "django.db.utils.OperationalError"
+    # The exception's message (which names the server and can quote data) stays out of the log.
+    assert "refused" not in json.dumps(error)
+
+
+@needs_postgresql
+def test_the_site_recovers_by_itself_when_the_database_returns(seeded_for_servers):
+    db = settings.DATABASES["default"]
+    proxy = TcpProxy(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
+    through_proxy = database_url().replace(f":{db['PORT'] or 5432}/", f":{proxy.port}/")
+    try:
+        with gunicorn(production_env(DATABASE_URL=through_proxy, PAGE_CACHE_SECONDS="0")) as url:
+            browser = Browser(url)
+            before = browser.get("/conditions/glutes-spasm/")
+            proxy.cut()
+            during = browser.get("/conditions/glutes-spasm/")
+            health_during = browser.get("/healthz")
+            proxy.restore()
+            after = browser.get("/conditions/glutes-spasm/")
+            health_after = browser.get("/healthz")
+    finally:
+        proxy.close()
+    assert before.status == 200
+    assert_friendly_503(during)
+    assert health_during.status == 503
+    assert after.status == 200
+    assert "Glutes Spasm" in after.text
+    assert health_after.status == 200
+
+
+@needs_postgresql
+def test_cached_pages_stay_up_while_the_database_is_down(seeded_for_servers):
+    db = settings.DATABASES["default"]
+    proxy = TcpProxy(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
+    through_proxy = database_url().replace(f":{db['PORT'] or 5432}/", f":{proxy.port}/")
+    try:
+        with gunicorn(production_env(DATABASE_URL=through_proxy)) as url:
+            browser = Browser(url)
+            browser.get("/conditions/glutes-spasm/")
+            proxy.cut()
+            during = browser.get("/conditions/glutes-spasm/")
+    finally:
+        proxy.close()
+    assert during.status == 200
+    assert during.headers["X-Page-Cache"] == "hit"

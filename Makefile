@@ -11,7 +11,7 @@ DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install assets setup run superuser test lint format migrations-check check fixtures clean
+.PHONY: help install assets setup run superuser test lint format migrations-check check fixtures clean serve bench
 
 help:
 	@echo "make run               set up and serve the site on http://$(HOST):$(PORT)/ (SQLite)"
@@ -20,6 +20,8 @@ help:
 	@echo "make lint              ruff"
 	@echo "make migrations-check  fail if models changed without a migration"
 	@echo "make fixtures          rebuild fixtures/conditions.json from fixtures/source/"
+	@echo "make serve             the production setup locally: gunicorn on http://$(HOST):$(SERVE_PORT)/"
+	@echo "make bench             measure requests/s and latency under gunicorn (results in reports/bench/)"
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +73,21 @@ check: install
 
 fixtures: install
 	$(DEV) $(MANAGE) build_condition_fixture
+
+# Production-like, on plain loopback: debug off, gunicorn, hashed static files, the HTTPS redirect
+# switched off (the one thing a public server must never do). A throwaway secret key unless one is set.
+SERVE_PORT ?= 8001
+SERVE_ENV := DJANGO_DEBUG=false DJANGO_SECURE_SSL_REDIRECT=false \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}
+
+serve: setup
+	$(SERVE_ENV) $(MANAGE) collectstatic --noinput -v0
+	@echo "  Site: http://$(HOST):$(SERVE_PORT)/  (gunicorn, production settings; Ctrl-C stops it)"
+	$(SERVE_ENV) $(VENV)/bin/gunicorn -c gunicorn.conf.py --bind $(HOST):$(SERVE_PORT)
+
+bench: install assets
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles

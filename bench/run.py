@@ -1,0 +1,241 @@
+"""`make bench`: the site under gunicorn with the production settings on loopback, measured.
+
+Starts two app servers (page cache on, page cache off), then loads, one after the other: a static file (the
+ceiling of this stack on this machine), the condition page uncached and cached, the search page and booking
+submissions. Prints a table with each rate as a ratio to the static file, and the condition page's query
+count and transfer size; writes the same to reports/bench/ (git-ignored). Uses wrk when installed, the
+bundled Python load generator otherwise (or with --python). Not a CI gate: it reports, it does not fail.
+"""
+
+import argparse
+import contextlib
+import datetime
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import booking, loadgen  # noqa: E402
+
+OUT = ROOT / "reports" / "bench"
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+CONDITION = "/conditions/glutes-spasm/"
+SEARCH_CANDIDATES = ["/search/?q=spasm", "/conditions/search/?q=spasm"]
+TARGETS = {"condition page, uncached": 0.25, "condition page, cached": 0.90}
+
+
+def production_env(**overrides):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "dmphysios.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Plain HTTP on loopback: the documented switch for production-like local runs.
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{OUT / 'bench.sqlite3'}",
+    }
+    return env | overrides
+
+
+def manage(env, *args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+@contextlib.contextmanager
+def server(env, port, name):
+    log = open(OUT / f"{name}.log", "wb")  # noqa: SIM115 - closed below
+    command = [str(GUNICORN), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
+    env = env | {"GUNICORN_ACCESS_LOG": str(OUT / f"{name}-access.log")}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+    try:
+        wait_until_up(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def wait_until_up(port, process):
+    for _ in range(150):
+        if process.poll() is not None:
+            sys.exit(f"gunicorn on port {port} exited; see {OUT}/")
+        with contextlib.suppress(OSError):
+            fetch(f"http://127.0.0.1:{port}/healthz")
+            return
+        time.sleep(0.2)
+    sys.exit(f"gunicorn on port {port} did not start")
+
+
+def fetch(url, headers=None):
+    """(status, headers, body as sent on the wire) for one GET."""
+    host, _, path = url.removeprefix("http://").partition("/")
+    connection = http.client.HTTPConnection(host, timeout=10)
+    connection.request("GET", "/" + path, headers=headers or {})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, response.headers, body
+
+
+def load(url, seconds, connections, use_wrk):
+    if use_wrk:
+        return wrk(url, seconds, connections)
+    return loadgen.run(url, seconds, connections, headers={"Accept-Encoding": "gzip"})
+
+
+def wrk(url, seconds, connections):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", "Accept-Encoding: gzip", url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": wrk_ms(re.search(r"50%\s+([\d.]+\w+)", output).group(1)),
+        "p99_ms": wrk_ms(re.search(r"99%\s+([\d.]+\w+)", output).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "errors": (int(errors.group(1)) if errors else 0)
+        + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
+    }
+
+
+def wrk_ms(value):
+    number, unit = re.fullmatch(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def condition_page_facts(env, base_url):
+    """Queries the condition page runs (uncached), and what its first load transfers, gzip as a browser asks."""
+    snippet = (
+        "import django, json; django.setup()\n"
+        "from django.db import connection; from django.test import Client\n"
+        "from django.test.utils import CaptureQueriesContext\n"
+        "client = Client(SERVER_NAME='127.0.0.1')\n"
+        f"with CaptureQueriesContext(connection) as q: status = client.get({CONDITION!r}).status_code\n"
+        "print(json.dumps({'queries': len(q), 'status': status}))\n"
+    )
+    env = env | {"PAGE_CACHE_SECONDS": "0"}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", snippet], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    facts = json.loads(result.stdout.strip().splitlines()[-1])
+    _, _, html = fetch(base_url + CONDITION, {"Accept-Encoding": "gzip"})
+    sizes = {"html": len(html)}
+    for asset in re.findall(rb'(?:href|src)="(/static/[^"]+)"', html):
+        _, _, body = fetch(base_url + asset.decode(), {"Accept-Encoding": "gzip"})
+        sizes[asset.decode()] = len(body)
+    facts["transfer_bytes"] = sum(sizes.values())
+    facts["transfer_parts"] = sizes
+    return facts
+
+
+def static_url(base_url):
+    _, _, html = fetch(base_url + "/")
+    return re.search(rb'<link rel="stylesheet" href="([^"]+)"', html).group(1).decode()
+
+
+def search_url(base_url):
+    for path in SEARCH_CANDIDATES:
+        if fetch(base_url + path)[0] == 200:
+            return path
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10, help="length of each measurement")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8601)))
+    parser.add_argument("--python", action="store_true", help="use the bundled load generator even if wrk exists")
+    args = parser.parse_args()
+    use_wrk = shutil.which("wrk") is not None and not args.python
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    relaxed = booking.RELAXED_SETTINGS
+    env = production_env(**relaxed)
+    print(f"Preparing: migrate, seed data, collectstatic ({env['DATABASE_URL'].split('@')[-1]})")
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_initial_data", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    if relaxed:
+        print("Bench-only settings (abuse limits relaxed so one address may send many bookings):")
+        for name, value in relaxed.items():
+            print(f"  {name}={value}")
+
+    rows = []
+    with (
+        server(env, args.port, "cached") as cached,
+        server(env | {"PAGE_CACHE_SECONDS": "0"}, args.port + 1, "uncached") as uncached,
+    ):
+        facts = condition_page_facts(env, cached)
+        scenarios = [
+            ("static file", cached + static_url(cached)),
+            ("condition page, uncached", uncached + CONDITION),
+            ("condition page, cached", cached + CONDITION),
+        ]
+        search = search_url(cached)
+        scenarios.append(("search page", cached + search if search else None))
+        for name, url in scenarios:
+            if url is None:
+                rows.append({"name": name, "skipped": "no search page on this branch"})
+                continue
+            print(f"Measuring {name}: {url}")
+            for_warmup = load(url, 2, args.connections, use_wrk)  # noqa: F841 - fills caches, wakes workers
+            rows.append({"name": name, "url": url} | load(url, args.seconds, args.connections, use_wrk))
+        rows.append(booking.measure(cached, args.seconds, args.connections))
+
+    report = render(rows, facts, "wrk" if use_wrk else "bundled Python generator", args)
+    print(report)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    (OUT / f"bench-{stamp}.md").write_text(report)
+    (OUT / "latest.md").write_text(report)
+    (OUT / "latest.json").write_text(json.dumps({"rows": rows, "condition_page": facts}, indent=1))
+    print(f"Written to {OUT.relative_to(ROOT)}/latest.md and bench-{stamp}.md")
+
+
+def render(rows, facts, tool, args):
+    ceiling = next(row["rps"] for row in rows if row["name"] == "static file")
+    lines = [
+        f"# make bench, {datetime.datetime.now():%Y-%m-%d %H:%M}",
+        "",
+        f"Load generator: {tool}; {args.connections} connections, {args.seconds} s per row; gunicorn "
+        f"{os.environ.get('WEB_CONCURRENCY', 'default')} workers; loopback; Accept-Encoding: gzip.",
+        "",
+        "| what | requests/s | ratio to static | p50 ms | p99 ms | requests | errors | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        if "skipped" in row:
+            lines.append(f"| {row['name']} | skipped: {row['skipped']} | | | | | | |")
+            continue
+        ratio = row["rps"] / ceiling
+        target = TARGETS.get(row["name"])
+        verdict = f"≥ {target:.0%}: {'met' if ratio >= target else 'NOT met'}" if target else ""
+        lines.append(
+            f"| {row['name']} | {row['rps']:.0f} | {ratio:.0%} | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} "
+            f"| {row['requests']} | {row['errors']} | {verdict} |"
+        )
+    parts = ", ".join(f"{name} {size / 1024:.1f} KB" for name, size in facts["transfer_parts"].items())
+    lines += [
+        "",
+        f"Condition page ({CONDITION}, HTTP {facts['status']}): {facts['queries']} database queries uncached, "
+        f"0 cached; first load "
+        f"transfers {facts['transfer_bytes'] / 1024:.1f} KB ({parts}) — limit 60 KB.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,5 +1,7 @@
 """A small RFC 5545 writer: one appointment as an .ics file, in IST, with a UID that never changes."""
 
+from datetime import UTC
+
 from django.utils import timezone
 
 from clinic.models import ClinicDetails
@@ -46,7 +48,7 @@ def local_stamp(moment) -> str:
 
 
 def utc_stamp(moment) -> str:
-    return moment.astimezone(timezone.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def appointment_calendar(booking: BookingRequest) -> bytes:

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import phonenumbers
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -165,7 +165,7 @@ class BookingRequestForm(forms.Form):
             Fieldset(
                 "About you",
                 "full_name",
-                Field("booking_for", css_class="booking-for"),
+                "booking_for",
                 "patient_name",
                 "relationship",
                 "patient_is_minor",

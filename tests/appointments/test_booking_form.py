@@ -182,13 +182,16 @@ def test_a_red_flag_answer_shows_emergency_advice_first_and_stores_the_request_a
     first = confirmation.find("main").find(True)
     assert "Please seek emergency care now." in first.get_text()
     assert first.find("a", href="tel:112") and first.find("a", href="tel:108")
+    assert "We have recorded your request and marked it urgent." in first.get_text()
 
 
 def test_without_javascript_the_advice_shows_on_submit_even_when_the_form_has_mistakes(client, clock):
     response = send(client, clock, red_flags=["fall_accident"], phone="")
     first = page(response).find("main").find(True)
     assert "Please seek emergency care now." in first.get_text()
+    assert "You can still send this request: we'll mark it urgent." in first.get_text()
     assert page(response).find("input", attrs={"value": "fall_accident"}).has_attr("checked")
+    assert not BookingRequest.objects.exists()
 
 
 def test_the_advice_beside_the_questions_is_hidden_until_a_box_is_ticked_and_the_script_is_deferred(client):

@@ -67,6 +67,10 @@ class BookingRequestAdmin(admin.ModelAdmin):
         ("Consent", {"fields": ["consent_version", "consent_at", "updated_at"]}),
     ]
 
+    def has_add_permission(self, request):
+        # Requests come from patients through the form, which records their consent; staff work them.
+        return False
+
     @admin.display(description="Urgent", boolean=True, ordering="is_urgent")
     def urgent(self, booking):
         return booking.is_urgent

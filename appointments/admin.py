@@ -1,7 +1,7 @@
 import csv
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -95,7 +95,7 @@ class BookingRequestAdmin(admin.ModelAdmin):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         try:
             phone = indian_mobile_e164(search_term)
-        except Exception:  # not a phone number: the ordinary search stands
+        except ValidationError:  # not a phone number: the ordinary search stands
             return results, may_have_duplicates
         return results | queryset.filter(phone=phone), may_have_duplicates
 

@@ -142,6 +142,12 @@ class BookingRequestForm(forms.Form):
         self.fields["preferred_time"].choices = [(w.time_of_day, str(w)) for w in self.windows]
         today = timezone.localdate()
         self.fields["preferred_date"].widget.attrs.update(min=today.isoformat(), max=self.last_date().isoformat())
+        horizon = settings.BOOKING_HORIZON_DAYS
+        self.fields[
+            "preferred_date"
+        ].help_text = (
+            f"Up to {horizon} days ahead, on a day we're open (our opening hours are at the foot of the page)."
+        )
         self.fields["consent"].label = format_html(
             'I have read the <a href="{}">privacy notice</a> and agree to DMPhysios using these details '
             "to arrange this appointment.",

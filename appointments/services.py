@@ -63,7 +63,8 @@ def booking_request_create(
     if existing:
         return existing, False
     queued = _queue_new_request_mails(booking)
-    transaction.on_commit(partial(send_notifications, ids=[n.pk for n in queued]))
+    # robust: whatever goes wrong while sending, the patient still gets the confirmation page.
+    transaction.on_commit(partial(send_notifications, ids=[n.pk for n in queued]), robust=True)
     logger.info("Booking request %s saved (urgent: %s)", booking.reference, booking.is_urgent)
     return booking, True
 
@@ -111,5 +112,5 @@ def booking_request_notify_confirmed(*, booking_request: BookingRequest) -> Noti
         kind=Notification.Kind.PATIENT_CONFIRMATION,
         recipient=booking_request.email,
     )
-    transaction.on_commit(partial(send_notifications, ids=[notification.pk]))
+    transaction.on_commit(partial(send_notifications, ids=[notification.pk]), robust=True)
     return notification

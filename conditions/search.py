@@ -10,10 +10,12 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils.html import escape, format_html, format_html_join
 
@@ -80,7 +82,7 @@ def _postgres_search(conditions, query):
         .annotate(
             rank=SearchRank(F("search_vector"), tsquery),
             headline=SearchHeadline(
-                Concat("summary", Value("\n"), "search_document"),
+                Concat("summary", Value("\n"), "search_document", output_field=TextField()),
                 tsquery,
                 config=CONFIG,
                 start_sel=SENTINEL_START,
@@ -97,8 +99,14 @@ def _postgres_search(conditions, query):
 
 
 def _fallback_search(conditions, terms):
+    # Like the full-text search, every word must match somewhere; short words ("my", "in") are skipped.
+    terms = [term for term in terms if len(term) > 2]
     if not terms:
         return []
+    for term in terms:
+        conditions = conditions.filter(
+            reduce(or_, (Q(**{f"{field}__icontains": term}) for field, _weight in FALLBACK_WEIGHTS))
+        )
     rank = sum(
         (
             Case(When(**{f"{field}__icontains": term}, then=Value(weight)), default=Value(0), output_field=IntegerField())
@@ -107,7 +115,7 @@ def _fallback_search(conditions, terms):
         ),
         Value(0, output_field=IntegerField()),
     )
-    matches = conditions.annotate(rank=rank).filter(rank__gt=0).order_by("-rank", "title")
+    matches = conditions.annotate(rank=rank).order_by("-rank", "title")
     return [Result(condition, _fallback_snippet(condition, terms)) for condition in matches]
 
 
@@ -126,6 +134,7 @@ def _fallback_snippet(condition, terms):
 
 def _highlighted(text):
     """Escape everything, then turn the marked stretches into <mark> elements."""
+    text = " ".join(text.split())
     parts = re.split(f"({SENTINEL_START}.*?{SENTINEL_STOP})", text, flags=re.DOTALL)
     return format_html_join("", "{}", ((_part_html(part),) for part in parts if part))
 

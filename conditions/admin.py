@@ -53,10 +53,6 @@ class ReviewStatusFilter(admin.SimpleListFilter):
 
 
 class ConditionAdminForm(forms.ModelForm):
-    class Meta:
-        model = Condition
-        fields = "__all__"
-
     def clean_related(self):
         related = self.cleaned_data["related"]
         if self.instance.pk and related.filter(pk=self.instance.pk).exists():
@@ -85,6 +81,7 @@ class ConditionAdmin(nested_admin.NestedModelAdmin):
     @admin.display(description="Review status", ordering="next_review_due")
     def review_status_display(self, condition):
         return condition.review_status.label
+
     actions = ["publish", "unpublish"]
 
     @admin.action(description="Publish selected conditions", permissions=["change"])

@@ -61,7 +61,7 @@ class ConditionQuerySet(models.QuerySet):
         return self.filter(review_status_q(status, today or timezone.localdate()))
 
     def refresh_search_index(self):
-        for condition in self.with_content():
+        for condition in self.prefetch_related(section_content()):
             condition.refresh_search_index()
 
     def visible_to(self, user):
@@ -71,12 +71,7 @@ class ConditionQuerySet(models.QuerySet):
     def with_content(self):
         """Everything the condition page renders, in a fixed number of queries."""
         return self.select_related("category", "reviewer").prefetch_related(
-            Prefetch(
-                "sections",
-                queryset=Section.objects.prefetch_related(
-                    "items", Prefetch("stages", queryset=Stage.objects.prefetch_related("items"))
-                ),
-            ),
+            section_content(),
             "urgent_advice",
             # Related links follow the same rule as everything public: drafts never show.
             Prefetch("related", queryset=Condition.objects.published(), to_attr="published_related"),
@@ -179,6 +174,10 @@ class Condition(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self._fill_next_review_due()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("conditions:condition-detail", kwargs={"slug": self.slug})
 
@@ -219,10 +218,6 @@ class Condition(models.Model):
             errors["next_review_due"] = "The next review must be after the last review."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self._fill_next_review_due()
-        super().save(*args, **kwargs)
 
     def _fill_next_review_due(self):
         if self.last_reviewed and not self.next_review_due:
@@ -420,3 +415,9 @@ class UrgentAdvice(models.Model):
     def screen_reader_prefix(self):
         """Announced before the card's heading, as NHS care cards do."""
         return {"emergency": "Emergency:", "urgent": "Urgent:", "routine": "Non-urgent:"}[self.level]
+
+
+def section_content():
+    """The sections with their items, stages and stage items: what a page and its search text are made of."""
+    stages = Prefetch("stages", queryset=Stage.objects.prefetch_related("items"))
+    return Prefetch("sections", queryset=Section.objects.prefetch_related("items", stages))

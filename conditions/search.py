@@ -109,7 +109,9 @@ def _fallback_search(conditions, terms):
         )
     rank = sum(
         (
-            Case(When(**{f"{field}__icontains": term}, then=Value(weight)), default=Value(0), output_field=IntegerField())
+            Case(
+                When(**{f"{field}__icontains": term}, then=Value(weight)), default=Value(0), output_field=IntegerField()
+            )
             for term in terms
             for field, weight in FALLBACK_WEIGHTS
         ),

@@ -22,15 +22,20 @@ def add_section(condition, kind=Section.Kind.SYMPTOMS, items=(), heading=None, *
     section = Section.objects.create(
         condition=condition, kind=kind, heading=heading or Section.Kind(kind).label, **fields
     )
-    for position, text in enumerate(items):
-        SectionItem.objects.create(section=section, description=text, position=position)
+    # bulk_create skips the per-item signal; one refresh of the search index covers them all.
+    SectionItem.objects.bulk_create(
+        SectionItem(section=section, description=text, position=position) for position, text in enumerate(items)
+    )
+    condition.refresh_search_index()
     return section
 
 
 def add_stage(section, title, items=(), **fields):
     stage = Stage.objects.create(section=section, title=title, position=section.stages.count(), **fields)
-    for position, text in enumerate(items):
-        StageItem.objects.create(stage=stage, description=text, position=position)
+    StageItem.objects.bulk_create(
+        StageItem(stage=stage, description=text, position=position) for position, text in enumerate(items)
+    )
+    section.condition.refresh_search_index()
     return stage
 
 

@@ -52,6 +52,14 @@ def test_an_edit_to_a_section_is_searchable_at_once(client, conditions):
     assert result_titles(client, "screwdriver") == []
 
 
+def test_an_edited_list_item_is_searchable_at_once(client, conditions):
+    _, tennis = conditions
+    item = tennis.sections.get().items.get()
+    item.description = "Badminton players get it too."
+    item.save()
+    assert result_titles(client, "badminton") == ["Tennis Elbow"]
+
+
 def test_drafts_never_appear_in_search_results(client, conditions):
     for query in ("hidden draft", "adhesive capsulitis", "shoulder"):
         assert "Hidden Draft Shoulder" not in result_titles(client, query)

@@ -228,9 +228,10 @@ class Condition(models.Model):
         today = timezone.localdate()
         if not self.last_reviewed:
             return ReviewStatus.NEVER
-        if self.next_review_due < today:
+        due = self.next_review_due or _years_after(self.last_reviewed, REVIEW_CYCLE_YEARS)
+        if due < today:
             return ReviewStatus.OVERDUE
-        if self.next_review_due <= today + REVIEW_DUE_WARNING:
+        if due <= today + REVIEW_DUE_WARNING:
             return ReviewStatus.DUE
         return ReviewStatus.UP_TO_DATE
 

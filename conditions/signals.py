@@ -1,30 +1,34 @@
 """Keep each condition's search text and vector in step with its sections, however they are edited."""
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from .models import Condition, Section, SectionItem, Stage, StageItem
 
-CONDITION_OF = {
-    Condition: lambda obj: obj.pk,
-    Section: lambda obj: obj.condition_id,
-    SectionItem: lambda obj: Section.objects.filter(pk=obj.section_id).values("condition_id"),
-    Stage: lambda obj: Section.objects.filter(pk=obj.section_id).values("condition_id"),
-    StageItem: lambda obj: Stage.objects.filter(pk=obj.stage_id).values("section__condition_id"),
-}
+
+def condition_ids(instance):
+    """The condition a saved or deleted piece of content belongs to, as ids or a one-column subquery."""
+    if isinstance(instance, Condition):
+        return [instance.pk]
+    if isinstance(instance, Section):
+        return [instance.condition_id]
+    if isinstance(instance, SectionItem | Stage):
+        return Section.objects.filter(pk=instance.section_id).values("condition_id")
+    return Stage.objects.filter(pk=instance.stage_id).values("section__condition_id")
 
 
-@receiver(post_save)
-@receiver(post_delete)
-def refresh_search_index(sender, instance, raw=False, **kwargs):
-    # Fixtures load raw rows in any order; load_initial_data refreshes the index once they are in.
-    if raw or sender not in CONDITION_OF:
-        return
-    # A cascade (deleting a condition or a section) refreshes once, from the object deleted itself.
-    if kwargs["signal"] is post_delete and (sender is Condition or kwargs.get("origin") is not instance):
-        return
-    Condition.objects.filter(pk__in=_as_subquery(CONDITION_OF[sender](instance))).refresh_search_index()
+def refresh_after_save(sender, instance, raw=False, **kwargs):
+    # Fixtures load raw rows in any order; load_initial_data refreshes the index once they are all in.
+    if not raw:
+        Condition.objects.filter(pk__in=condition_ids(instance)).refresh_search_index()
 
 
-def _as_subquery(value):
-    return [value] if isinstance(value, int) else value
+def refresh_after_delete(sender, instance, origin=None, **kwargs):
+    # A cascade refreshes once, from the object deleted itself, not once per row it takes with it.
+    if origin is instance:
+        Condition.objects.filter(pk__in=condition_ids(instance)).refresh_search_index()
+
+
+for model in (Condition, Section, SectionItem, Stage, StageItem):
+    post_save.connect(refresh_after_save, sender=model, dispatch_uid=f"search-index-save-{model.__name__}")
+for model in (Section, SectionItem, Stage, StageItem):
+    post_delete.connect(refresh_after_delete, sender=model, dispatch_uid=f"search-index-delete-{model.__name__}")

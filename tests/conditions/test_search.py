@@ -60,6 +60,12 @@ def test_an_edited_list_item_is_searchable_at_once(client, conditions):
     assert result_titles(client, "badminton") == ["Tennis Elbow"]
 
 
+def test_a_deleted_section_is_no_longer_found(client, conditions):
+    _, tennis = conditions
+    tennis.sections.get().delete()
+    assert result_titles(client, "screwdriver") == []
+
+
 def test_drafts_never_appear_in_search_results(client, conditions):
     for query in ("hidden draft", "adhesive capsulitis", "shoulder"):
         assert "Hidden Draft Shoulder" not in result_titles(client, query)

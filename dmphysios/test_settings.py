@@ -21,6 +21,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # MD5 makes user creation in tests fast; never used outside tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The admin lock-out as in production, but the test client's login() (which has no request) still works.
+AUTHENTICATION_BACKENDS = [
+    "tests.auth_backends.LockOutUnlessTestClientLogin",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 # Manifest names need collectstatic; tests (and the live server) use plain names.
 STORAGES = {

@@ -1,7 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.defaults import page_not_found, server_error
+from django.views.generic import TemplateView
+
+from appointments.views import PrivacyNoticeView
+from conditions.sitemaps import SITEMAPS
 
 from .views import HomeView, healthz
 
@@ -12,8 +18,28 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("conditions/", include("conditions.urls")),
     path("book/", include("appointments.urls")),
+    path("privacy/", PrivacyNoticeView.as_view(), name="privacy-notice"),
+    # Staff reset a forgotten password by e-mail; the admin's login page links here.
+    path(f"{settings.ADMIN_URL}password_reset/", auth_views.PasswordResetView.as_view(), name="admin_password_reset"),
+    path(
+        f"{settings.ADMIN_URL}password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        f"{settings.ADMIN_URL}reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        f"{settings.ADMIN_URL}reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("nested_admin/", include("nested_admin.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots-txt"),
     path("healthz", healthz, name="healthz"),
 ]
 

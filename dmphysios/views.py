@@ -40,11 +40,43 @@ def server_error(request):
 
 def service_unavailable(request):
     phone = settings.CLINIC_PHONE_FALLBACK
+    context = {"phone": phone, "phone_digits": "".join(c for c in phone if c.isdigit() or c == "+")}
+    if request.method == "POST" and _is_booking_form(request):
+        context |= {
+            "typed": _typed_answers(request.POST),
+            "resend": _resend_fields(request.POST),
+            "action": request.path,
+        }
     # Rendered without a RequestContext: the context processors read the database that is down.
-    response = render(
-        None, "503.html", {"phone": phone, "phone_digits": "".join(c for c in phone if c.isdigit() or c == "+")}
-    )
+    response = render(None, "503.html", context)
     response.status_code = 503
     response["Retry-After"] = "30"
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _is_booking_form(request):
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.view_name == "appointments:booking-request"
+
+
+NOT_SHOWN = {"csrfmiddlewaretoken", "started", "website", "consent"}
+
+
+def _typed_answers(data):
+    """What the patient typed, labelled as on the form, so nothing is lost while the database is away."""
+    from appointments.forms import BookingRequestForm
+
+    answers = []
+    for name, field in BookingRequestForm.base_fields.items():
+        values = [value for value in data.getlist(name) if value.strip()]
+        if name in NOT_SHOWN or not values:
+            continue
+        choices = dict(getattr(field, "choices", None) or [])
+        answers.append((field.label, ", ".join(str(choices.get(value, value)) for value in values)))
+    return answers
+
+
+def _resend_fields(data):
+    """Every posted field as it came, so "Send again" posts exactly the same form (CSRF token included)."""
+    return [(name, value) for name in data for value in data.getlist(name)]

@@ -132,6 +132,19 @@ class Browser:
     def csrf_token(html):
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
+    @staticmethod
+    def field_value(html, name):
+        return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+
+    @staticmethod
+    def hidden_fields(html):
+        """(name, value) of every hidden input, unescaped as a browser would post them."""
+        from html import unescape
+
+        return [
+            (unescape(n), unescape(v)) for n, v in re.findall(r'type="hidden" name="([^"]*)" value="([^"]*)"', html)
+        ]
+
     def log_in_to_admin(self, username, password):
         page = self.get("/admin/login/")
         token = self.csrf_token(page.text)

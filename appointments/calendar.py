@@ -25,7 +25,13 @@ VTIMEZONE = [
 
 def escape(text: str) -> str:
     return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        # A lone carriage return is a line break to some calendar programs: it must not start a property.
+        .replace("\r", "\\n")
     )
 
 

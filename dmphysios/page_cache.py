@@ -76,10 +76,10 @@ def _is_shareable(request, response):
     )
 
 
-def _key(request):
+def _key(request, version):
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"page-cache:{content_version()}:{digest}"
+    return f"page-cache:{version}:{digest}"
 
 
 class PageCacheMiddleware:
@@ -87,12 +87,15 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # The version this process saw last: a hit then costs one cache round trip (version and page
+        # together) instead of two. The version is still read on every request, so nothing goes stale.
+        self.last_version = None
 
     def __call__(self, request):
         if not settings.PAGE_CACHE_SECONDS or not _may_use_cache(request):
             return self.get_response(request)
-        key = _key(request)
-        cached = cache().get(key)
+        version, cached = self.lookup(request)
+        key = _key(request, version)
         if cached is not None:
             cached[CACHE_HEADER] = "hit"
             return cached
@@ -101,3 +104,16 @@ class PageCacheMiddleware:
             cache().set(key, response, settings.PAGE_CACHE_SECONDS)
             response[CACHE_HEADER] = "miss"
         return response
+
+    def lookup(self, request):
+        """(current content version, the cached response or None)."""
+        guess = self.last_version
+        keys = [VERSION_KEY] + ([_key(request, guess)] if guess is not None else [])
+        found = cache().get_many(keys)
+        version = found.get(VERSION_KEY)
+        if version is None:
+            version = content_version()
+        if version == guess:
+            return version, found.get(keys[1])
+        self.last_version = version
+        return version, cache().get(_key(request, version))

@@ -8,8 +8,10 @@ nothing marked private. Every save or delete in the content apps bumps a "conten
 every key, so a publish anywhere (on any app server, when the cache is Redis) retires every cached page at once.
 """
 
+import contextlib
 import functools
 import hashlib
+import logging
 import time
 
 from django.conf import settings
@@ -18,7 +20,16 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
 from django.utils.cache import cc_delim_re
 
+logger = logging.getLogger(__name__)
 VERSION_KEY = "page-cache:version"
+# A cache server that is down or slow must cost the site its speed, not its pages.
+CACHE_DOWN = (ConnectionError, TimeoutError)
+try:
+    from redis.exceptions import RedisError
+
+    CACHE_DOWN += (RedisError,)
+except ImportError:  # pragma: no cover - redis is in requirements.txt
+    pass
 CACHE_HEADER = "X-Page-Cache"
 
 
@@ -94,15 +105,19 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not settings.PAGE_CACHE_SECONDS or not _may_use_cache(request):
             return self.get_response(request)
-        version, cached = self.lookup(request)
-        key = _key(request, version)
+        try:
+            version, cached = self.lookup(request)
+        except CACHE_DOWN:
+            logger.warning("Page cache unreachable: serving the page uncached")
+            return self.get_response(request)
         if cached is not None:
             cached[CACHE_HEADER] = "hit"
             return cached
         response = self.get_response(request)
         if _is_shareable(request, response):
-            cache().set(key, response, settings.PAGE_CACHE_SECONDS)
-            response[CACHE_HEADER] = "miss"
+            with contextlib.suppress(*CACHE_DOWN):
+                cache().set(_key(request, version), response, settings.PAGE_CACHE_SECONDS)
+                response[CACHE_HEADER] = "miss"
         return response
 
     def lookup(self, request):

@@ -10,6 +10,8 @@ from django.views.generic import TemplateView
 
 from conditions.models import Condition
 
+from .page_cache import CACHE_DOWN
+
 
 class HomeView(TemplateView):
     template_name = "home.html"
@@ -32,8 +34,8 @@ def healthz(request):
 
 
 def server_error(request):
-    """A database that cannot be reached is an outage, not a bug: say so with a 503 and the clinic's phone."""
-    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+    """A database (or cache server) that cannot be reached is an outage, not a bug: a 503 with the clinic's phone."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError, *CACHE_DOWN)):
         return service_unavailable(request)
     return default_server_error(request)
 

@@ -1,6 +1,7 @@
 """The database goes away: visitors get an honest 503 with the clinic's phone, and the site recovers alone."""
 
 import json
+import time
 
 import pytest
 from django.conf import settings
@@ -87,3 +88,22 @@ def test_cached_pages_stay_up_while_the_database_is_down(seeded_for_servers):
         proxy.close()
     assert during.status == 200
     assert during.headers["X-Page-Cache"] == "hit"
+
+
+def test_with_the_cache_server_down_pages_are_served_uncached_and_a_booking_keeps_what_was_typed(seeded_for_servers):
+    from tests.prod.test_booking_in_production import FILL_SECONDS, answers
+
+    dead_redis = f"redis://127.0.0.1:{unused_port()}/0"
+    with gunicorn(production_env()) as healthy, gunicorn(production_env(REDIS_URL=dead_redis)) as no_cache:
+        visitor = Browser(no_cache)
+        page = visitor.get("/conditions/glutes-spasm/")
+        patient = Browser(healthy, host="localhost")
+        form = answers(patient)
+        time.sleep(FILL_SECONDS)
+        patient.base = Browser(no_cache).base
+        sent = patient.post("/book/", form)
+    assert page.status == 200
+    assert "X-Page-Cache" not in page.headers
+    # The rate limits live in the cache: without it the request is not saved, and nothing typed is lost.
+    assert sent.status == 503
+    assert "Priya Sharma" in sent.text

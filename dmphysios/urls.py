@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.defaults import page_not_found, server_error
+from django.views.generic import TemplateView
 
 from .views import HomeView
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("conditions/", include("conditions.urls")),
     path("book/", include("appointments.urls")),
+    path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     path("admin/", admin.site.urls),
     path("nested_admin/", include("nested_admin.urls")),
 ]

@@ -11,7 +11,7 @@ DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install assets setup run superuser test lint format migrations-check check fixtures clean
+.PHONY: help install assets setup run superuser test lint format migrations-check check fixtures clean lighthouse screenshots
 
 help:
 	@echo "make run               set up and serve the site on http://$(HOST):$(PORT)/ (SQLite)"
@@ -20,6 +20,8 @@ help:
 	@echo "make lint              ruff"
 	@echo "make migrations-check  fail if models changed without a migration"
 	@echo "make fixtures          rebuild fixtures/conditions.json from fixtures/source/"
+	@echo "make lighthouse        Lighthouse budgets on a production-like server (reports/lighthouse/)"
+	@echo "make screenshots       phone and desktop screenshots of each public page (reports/screenshots/)"
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -72,5 +74,16 @@ check: install
 fixtures: install
 	$(DEV) $(MANAGE) build_condition_fixture
 
+# Lighthouse has its own package.json so `make run` never installs it.
+tools/lighthouse/node_modules/.installed: tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	npm ci --prefix tools/lighthouse --no-audit --no-fund --loglevel=error
+	touch $@
+
+lighthouse: install assets tools/lighthouse/node_modules/.installed
+	$(PY) -m tools.lighthouse.run
+
+screenshots: install assets
+	$(PY) -m tools.screenshots
+
 clean:
-	rm -rf $(VENV) node_modules static/dist staticfiles
+	rm -rf $(VENV) node_modules static/dist staticfiles tools/lighthouse/node_modules

@@ -11,9 +11,9 @@ admin.site.site_title = "DMPhysios admin"
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     path("conditions/", include("conditions.urls")),
     path("book/", include("appointments.urls")),
-    path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     path("admin/", admin.site.urls),
     path("nested_admin/", include("nested_admin.urls")),
 ]

@@ -54,7 +54,7 @@ async () => {
 
 # The focused element: does it draw a focus indicator, is it in the viewport, and is its centre
 # really it (not a sticky header or anything else painted on top of it)?
-FOCUS_JS = """
+FOCUS_JS = r"""
 () => {
   const element = document.activeElement;
   if (!element || element === document.body) return null;
@@ -64,7 +64,8 @@ FOCUS_JS = """
   const onTop = document.elementFromPoint(x, y);
   return {
     html: element.outerHTML.slice(0, 120),
-    name: (element.getAttribute("aria-label") || element.innerText || element.value || "").trim(),
+    name: (element.getAttribute("aria-label") || element.labels?.[0]?.innerText || element.innerText
+      || element.value || "").replace(/\s*\*\s*$/, "").trim(),
     id: element.id,
     outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
     shadow: style.boxShadow !== "none",
@@ -131,12 +132,13 @@ def focus_problems(state):
 
 
 def tab_to(page, name, *, key="Tab", limit=120):
-    """Press Tab (or Shift+Tab) until the element named `name` has focus, checking focus at each stop."""
+    """Press Tab (or Shift+Tab) until the element named `name` (a string, or a pattern to search for) has focus,
+    checking the focus indicator at each stop."""
     for _ in range(limit):
         page.keyboard.press(key)
         state = focused(page)
         problems = focus_problems(state)
         assert not problems, problems
-        if state["name"] == name:
+        if state["name"] == name if isinstance(name, str) else name.search(state["name"]):
             return state
     raise AssertionError(f"{name!r} never received focus after {limit} presses of {key}")

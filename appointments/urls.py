@@ -5,5 +5,6 @@ from . import views
 app_name = "appointments"
 
 urlpatterns = [
-    path("", views.BookingRequestView.as_view(), name="booking-request"),
+    path("", views.booking_request, name="booking-request"),
+    path("sent/<str:reference>/", views.booking_request_sent, name="booking-request-sent"),
 ]

@@ -142,3 +142,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Booking requests (appointments app). Abuse protection is on by default; tests change
+# these in their own settings only.
+BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=60)
+# "We'll call you within N working hours", on the confirmation page and in e-mails.
+BOOKING_CALLBACK_WORKING_HOURS = env.int("BOOKING_CALLBACK_WORKING_HOURS", default=4)
+BOOKING_APPOINTMENT_MINUTES = env.int("BOOKING_APPOINTMENT_MINUTES", default=45)
+# Bots submit in under a second; nobody fills the form in four.
+BOOKING_MIN_FILL_SECONDS = env.int("BOOKING_MIN_FILL_SECONDS", default=4)
+BOOKING_FORM_MAX_AGE_SECONDS = env.int("BOOKING_FORM_MAX_AGE_SECONDS", default=24 * 60 * 60)
+BOOKING_RATE_LIMIT_PER_PHONE_PER_DAY = env.int("BOOKING_RATE_LIMIT_PER_PHONE_PER_DAY", default=3)
+BOOKING_RATE_LIMIT_PER_EMAIL_PER_DAY = env.int("BOOKING_RATE_LIMIT_PER_EMAIL_PER_DAY", default=3)
+# Generous: many patients share one mobile network's address.
+BOOKING_RATE_LIMIT_PER_IP_PER_HOUR = env.int("BOOKING_RATE_LIMIT_PER_IP_PER_HOUR", default=10)
+# How many proxies in front of the app append to X-Forwarded-For; 0 trusts the connection only.
+BOOKING_TRUSTED_PROXY_COUNT = env.int("BOOKING_TRUSTED_PROXY_COUNT", default=0)
+BOOKING_RETENTION_DAYS = env.int("BOOKING_RETENTION_DAYS", default=365)
+BOOKING_NOTIFICATION_MAX_ATTEMPTS = env.int("BOOKING_NOTIFICATION_MAX_ATTEMPTS", default=8)
+# First retry after this many seconds, doubling each time (at most six hours apart).
+BOOKING_NOTIFICATION_RETRY_SECONDS = env.int("BOOKING_NOTIFICATION_RETRY_SECONDS", default=60)

@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.defaults import page_not_found, server_error
 from django.views.generic import TemplateView
+
+from appointments.views import PrivacyNoticeView
 
 from .views import HomeView
 
@@ -14,6 +17,12 @@ urlpatterns = [
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     path("conditions/", include("conditions.urls")),
     path("book/", include("appointments.urls")),
+    path("privacy/", PrivacyNoticeView.as_view(), name="privacy-notice"),
+    # Staff reset a forgotten password by e-mail; the admin's login page links here.
+    path("admin/password_reset/", auth_views.PasswordResetView.as_view(), name="admin_password_reset"),
+    path("admin/password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("admin/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("admin/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("nested_admin/", include("nested_admin.urls")),
 ]

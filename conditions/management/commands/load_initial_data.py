@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from appointments.models import BookingWindow
 from clinic.models import ClinicDetails
 from conditions.models import Condition
 
@@ -10,6 +11,7 @@ from conditions.models import Condition
 FIXTURES = [
     ("clinic", ClinicDetails),
     ("conditions", Condition),
+    ("booking", BookingWindow),
 ]
 
 

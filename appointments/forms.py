@@ -1,0 +1,304 @@
+"""The booking request form: every check a patient's input needs, each with its own message."""
+
+import secrets
+from datetime import timedelta
+
+import phonenumbers
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from clinic.models import Closure
+from conditions.models import Condition
+
+from .models import BookingRequest, BookingWindow
+from .schedule import opening_periods, windows_open_on
+
+OTHER_CONDITION = "other"
+PHONE_EXAMPLE = "e.g. 98765 43210"
+MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+STARTED_SALT = "appointments.booking-form"
+
+
+def stamp_signer():
+    return signing.TimestampSigner(salt=STARTED_SALT)
+
+
+def new_form_stamp() -> str:
+    """A signed one-time token with the time the form was shown: one request per token, not filled too fast."""
+    return stamp_signer().sign(secrets.token_urlsafe(24))
+
+
+def indian_mobile_e164(value: str) -> str:
+    """'98765 43210', '+91 98765 43210' or '098765 43210' → '+919876543210'; a clear ValidationError otherwise."""
+    if any(char.isalpha() for char in value):
+        # The library reads letters as keypad digits ("CALL" is 2255); a patient typing letters made a mistake.
+        raise forms.ValidationError("Please use digits only: a phone number has no letters.", code="letters")
+    try:
+        number = phonenumbers.parse(value, "IN")
+    except phonenumbers.NumberParseException:
+        raise forms.ValidationError(
+            f"Please enter a 10-digit Indian mobile number, {PHONE_EXAMPLE}.", code="unreadable"
+        ) from None
+    if number.country_code != 91:
+        raise forms.ValidationError(
+            f"We can only call Indian mobile numbers (+91). Please give one, {PHONE_EXAMPLE}.", code="foreign"
+        )
+    digits = len(phonenumbers.national_significant_number(number))
+    if digits != 10:
+        raise forms.ValidationError(
+            f"That number has {digits} digits; an Indian mobile number has 10, {PHONE_EXAMPLE}.", code="length"
+        )
+    if not phonenumbers.is_valid_number(number):
+        raise forms.ValidationError(
+            f"That isn't a valid Indian mobile number. Please check it, {PHONE_EXAMPLE}.", code="invalid"
+        )
+    if phonenumbers.number_type(number) not in MOBILE_TYPES:
+        raise forms.ValidationError(
+            f"That looks like a landline. Please give a mobile number so we can call you back, {PHONE_EXAMPLE}.",
+            code="landline",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class BookingRequestForm(forms.Form):
+    full_name = forms.CharField(
+        label="Your full name", max_length=100, widget=forms.TextInput({"autocomplete": "name"})
+    )
+    booking_for = forms.ChoiceField(
+        label="Who is the appointment for?", choices=BookingRequest.BookingFor.choices, widget=forms.RadioSelect
+    )
+    patient_name = forms.CharField(
+        label="Patient's full name", max_length=100, required=False, help_text="Only if it is for someone else."
+    )
+    relationship = forms.ChoiceField(
+        label="Your relationship to the patient",
+        choices=[("", "Choose…"), *BookingRequest.Relationship.choices],
+        required=False,
+        help_text="Only if it is for someone else.",
+    )
+    patient_is_minor = forms.BooleanField(
+        label="The patient is under 18",
+        required=False,
+        help_text="A patient under 18 is booked by a parent or guardian, who gives the consent below.",
+    )
+    phone = forms.CharField(
+        label="Mobile number",
+        max_length=25,
+        help_text=f"An Indian mobile number, {PHONE_EXAMPLE}. We'll call you on it.",
+        widget=forms.TextInput({"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label="E-mail (optional)",
+        required=False,
+        help_text="Only if you'd like an e-mail confirmation.",
+        widget=forms.EmailInput({"autocomplete": "email"}),
+    )
+    condition = forms.ChoiceField(label="Condition or concern")
+    visit_type = forms.ChoiceField(
+        label="Have you been to DMPhysios before?",
+        choices=[
+            (BookingRequest.VisitType.NEW, "No, I'm a new patient"),
+            (BookingRequest.VisitType.FOLLOW_UP, "Yes, this is a follow-up"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    preferred_date = forms.DateField(label="Preferred date", widget=forms.DateInput({"type": "date"}))
+    preferred_time = forms.ChoiceField(label="Preferred time of day (IST)", widget=forms.RadioSelect)
+    message = forms.CharField(
+        label="Anything we should know? (optional)",
+        max_length=1000,
+        required=False,
+        help_text="A line or two about the problem. Please don't include detailed medical history; "
+        "we'll go through it with you in person.",
+        widget=forms.Textarea({"rows": 3}),
+    )
+    red_flags = forms.MultipleChoiceField(
+        label="Do you have any of these now? Tick any that apply.",
+        choices=BookingRequest.RedFlag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple({"data-red-flag": ""}),
+        help_text="If you tick any of these, please seek emergency care now. We'll still record your request.",
+    )
+    consent = forms.BooleanField(
+        error_messages={"required": "Please tick this box so we can use your details to call you back."},
+    )
+    # Honeypot: hidden from people (and from screen readers), filled in by bots that fill in everything.
+    website = forms.CharField(
+        label="Leave this empty", required=False, widget=forms.TextInput({"tabindex": "-1", "autocomplete": "off"})
+    )
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.windows = list(BookingWindow.objects.all())
+        self.fields["condition"].choices = self.condition_choices()
+        self.fields["preferred_time"].choices = [(w.time_of_day, str(w)) for w in self.windows]
+        today = timezone.localdate()
+        self.fields["preferred_date"].widget.attrs.update(min=today.isoformat(), max=self.last_date().isoformat())
+        horizon = settings.BOOKING_HORIZON_DAYS
+        self.fields[
+            "preferred_date"
+        ].help_text = (
+            f"Up to {horizon} days ahead, on a day we're open (our opening hours are at the foot of the page)."
+        )
+        self.fields["consent"].label = format_html(
+            'I have read the <a href="{}">privacy notice</a> and agree to DMPhysios using these details '
+            "to arrange this appointment.",
+            reverse("privacy-notice"),
+        )
+        self.helper = self.build_helper()
+
+    @staticmethod
+    def condition_choices():
+        published = Condition.objects.published().values_list("slug", "title")
+        return [("", "Choose…"), *published, (OTHER_CONDITION, "Other / not sure")]
+
+    @staticmethod
+    def last_date():
+        return timezone.localdate() + timedelta(days=settings.BOOKING_HORIZON_DAYS)
+
+    def build_helper(self):
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = Layout(
+            Fieldset(
+                "About you",
+                "full_name",
+                "booking_for",
+                "patient_name",
+                "relationship",
+                "patient_is_minor",
+                "phone",
+                "email",
+            ),
+            Fieldset("Your visit", "condition", "visit_type", "preferred_date", "preferred_time", "message"),
+            Fieldset(
+                "Before you send: safety questions",
+                "red_flags",
+                HTML('{% include "appointments/includes/emergency_advice.html" with live=True %}'),
+            ),
+            Fieldset("Your consent", HTML('{% include "appointments/includes/privacy_summary.html" %}'), "consent"),
+            Div("website", css_class="booking-hp", aria_hidden="true"),
+            "started",
+        )
+        return helper
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if len(name) < 2 or not any(char.isalpha() for char in name):
+            raise forms.ValidationError("Please enter your full name, e.g. Priya Sharma.")
+        return name
+
+    def clean_phone(self):
+        return indian_mobile_e164(self.cleaned_data["phone"])
+
+    def clean_email(self):
+        return self.cleaned_data["email"].lower()
+
+    def clean_preferred_date(self):
+        day = self.cleaned_data["preferred_date"]
+        if day < timezone.localdate():
+            raise forms.ValidationError("That date has passed. Please choose today or a later date.")
+        if day > self.last_date():
+            raise forms.ValidationError(
+                f"We take requests up to {settings.BOOKING_HORIZON_DAYS} days ahead. "
+                f"Please choose a date on or before {self.last_date():%-d %B %Y}."
+            )
+        if closure := Closure.objects.filter(date=day).first():
+            reason = f" ({closure.reason})" if closure.reason else ""
+            raise forms.ValidationError(f"The clinic is closed on {day:%-d %B %Y}{reason}. Please choose another day.")
+        if not opening_periods(day):
+            raise forms.ValidationError(f"The clinic is closed on {day:%A}s. Please choose another day.")
+        return day
+
+    def clean_started(self):
+        stamp = self.cleaned_data["started"]
+        try:
+            stamp_signer().unsign(stamp, max_age=settings.BOOKING_FORM_MAX_AGE_SECONDS)
+        except signing.BadSignature:
+            # Hidden fields show no errors of their own: say it at the top of the form.
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    "This form was open too long. Please check your details and press Send again.", code="expired"
+                ),
+            )
+        return stamp
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_patient(cleaned)
+        self.check_time_of_day(cleaned)
+        return cleaned
+
+    def check_patient(self, cleaned):
+        if cleaned.get("booking_for") == BookingRequest.BookingFor.MYSELF:
+            if cleaned.get("patient_is_minor"):
+                self.add_error(
+                    "patient_is_minor",
+                    "A patient under 18 is booked by a parent or guardian: choose 'Someone else' "
+                    "and give your relationship.",
+                )
+            cleaned["patient_name"], cleaned["relationship"] = "", ""
+        elif cleaned.get("booking_for") == BookingRequest.BookingFor.SOMEONE_ELSE:
+            if not cleaned.get("patient_name"):
+                self.add_error("patient_name", "Please give the patient's full name.")
+            if not cleaned.get("relationship"):
+                self.add_error("relationship", "Please choose your relationship to the patient.")
+            elif (
+                cleaned.get("patient_is_minor")
+                and cleaned["relationship"] != BookingRequest.Relationship.PARENT_GUARDIAN
+            ):
+                self.add_error(
+                    "relationship",
+                    "A patient under 18 must be booked by a parent or guardian. Please ask them to send the request.",
+                )
+
+    def check_time_of_day(self, cleaned):
+        day, chosen = cleaned.get("preferred_date"), cleaned.get("preferred_time")
+        if not day or not chosen:
+            return
+        offered = windows_open_on(day, self.windows)
+        if chosen in (w.time_of_day for w in offered):
+            return
+        if offered:
+            names = " or ".join(w.get_time_of_day_display().lower() for w in offered)
+            self.add_error("preferred_time", f"On {day:%A %-d %B} we can see you in the {names}. Please choose one.")
+        else:
+            self.add_error("preferred_date", "There's no time left to see you that day. Please choose a later date.")
+
+    def condition_object(self):
+        slug = self.cleaned_data["condition"]
+        return None if slug == OTHER_CONDITION else Condition.objects.published().filter(slug=slug).first()
+
+    @property
+    def form_token(self) -> str:
+        return self.cleaned_data["started"].split(":")[0]
+
+    @property
+    def is_too_fast(self) -> bool:
+        """True when the form came back sooner than a person could fill it."""
+        if settings.BOOKING_MIN_FILL_SECONDS <= 0:
+            return False
+        try:
+            stamp_signer().unsign(self.cleaned_data["started"], max_age=settings.BOOKING_MIN_FILL_SECONDS)
+        except signing.SignatureExpired:
+            return False
+        return True
+
+    def renew_stamp_if_expired(self):
+        """After an expired form, the next press of Send should work: give it a fresh stamp, keep the rest."""
+        if self.has_error(NON_FIELD_ERRORS, "expired"):
+            self.data = self.data.copy()
+            self.data["started"] = new_form_stamp()
+
+    @property
+    def has_red_flags(self) -> bool:
+        return self.is_bound and bool(self.data.getlist("red_flags"))

@@ -1,0 +1,53 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from appointments.models import BookingRequest
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete closed booking requests (completed, cancelled, no-show) older than the retention period, "
+        "with their notifications. Open requests that old are listed for staff, never deleted."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--older-than",
+            type=int,
+            default=settings.BOOKING_RETENTION_DAYS,
+            metavar="DAYS",
+            help=f"Age in days (default: BOOKING_RETENTION_DAYS, {settings.BOOKING_RETENTION_DAYS}).",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Say what would be deleted; delete nothing.")
+
+    def handle(self, *args, older_than, dry_run, **options):
+        cutoff = timezone.now() - timedelta(days=older_than)
+        old = BookingRequest.objects.created_before(cutoff)
+        closed = old.closed()
+        count = closed.count()
+        if dry_run:
+            self.stdout.write(f"Would delete {count} closed booking request(s) older than {older_than} days.")
+        else:
+            with transaction.atomic():
+                closed.delete()
+            self.stdout.write(
+                self.style.SUCCESS(f"Deleted {count} closed booking request(s) older than {older_than} days.")
+            )
+        self.list_open(old.open(), older_than)
+
+    def list_open(self, still_open, older_than):
+        if not still_open.exists():
+            return
+        self.stdout.write(
+            self.style.WARNING(
+                f"{still_open.count()} open request(s) older than {older_than} days need closing by staff:"
+            )
+        )
+        for booking in still_open.order_by("created_at"):
+            self.stdout.write(
+                f"  {booking.reference}  {booking.get_status_display()}, received {booking.created_at:%Y-%m-%d}"
+            )

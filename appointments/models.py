@@ -1,0 +1,287 @@
+"""Booking requests from the website, their outbox of e-mails, and the clinic's booking data."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.models import Physiotherapist
+
+# No 0/O, 1/I/L or U: a reference read out over the phone is heard as it is written.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_reference():
+    """Eight characters in two groups, e.g. 'K7M4-QX9T': 30^8 (about 6.6e11) values, not guessable."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+class TimeOfDay(models.TextChoices):
+    MORNING = "morning", "Morning"
+    AFTERNOON = "afternoon", "Afternoon"
+    EVENING = "evening", "Evening"
+
+
+class BookingWindow(models.Model):
+    """The hours a patient means by 'morning', 'afternoon' or 'evening'."""
+
+    time_of_day = models.CharField(
+        max_length=10, choices=TimeOfDay.choices, unique=True, help_text="Which choice on the booking form this is."
+    )
+    starts = models.TimeField(help_text="Start of the window (IST), e.g. 09:00.")
+    ends = models.TimeField(help_text="End of the window (IST), e.g. 12:00. Later than the start.")
+
+    class Meta:
+        ordering = ["starts"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends__gt=models.F("starts")), name="booking_window_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_time_of_day_display()} ({self.starts:%H:%M}–{self.ends:%H:%M} IST)"
+
+    def overlaps(self, periods):
+        """True when the window meets any of the (opens, closes) periods."""
+        return any(opens < self.ends and self.starts < closes for opens, closes in periods)
+
+
+class NotificationRecipient(models.Model):
+    """A clinic address that receives an alert for every new booking request."""
+
+    email = models.EmailField(unique=True, help_text="Receives an e-mail for every new booking request.")
+    description = models.CharField(max_length=100, blank=True, help_text="Whose address this is, e.g. 'Front desk'.")
+    is_active = models.BooleanField(default=True, help_text="Untick to stop alerts to this address.")
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.email
+
+
+class BookingRequestQuerySet(models.QuerySet):
+    def closed(self):
+        return self.filter(status__in=BookingRequest.CLOSED_STATUSES)
+
+    def open(self):
+        return self.exclude(status__in=BookingRequest.CLOSED_STATUSES)
+
+    def created_before(self, moment):
+        return self.filter(created_at__lt=moment)
+
+
+class BookingRequest(models.Model):
+    """A patient's request for an appointment; the front desk calls back and moves it through its states."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        CONTACTED = "contacted", "Contacted"
+        CONFIRMED = "confirmed", "Confirmed"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        NO_SHOW = "no_show", "No-show"
+
+    class BookingFor(models.TextChoices):
+        MYSELF = "myself", "Myself"
+        SOMEONE_ELSE = "someone_else", "Someone else"
+
+    class Relationship(models.TextChoices):
+        PARENT_GUARDIAN = "parent_guardian", "I am their parent or guardian"
+        SPOUSE_PARTNER = "spouse_partner", "Spouse or partner"
+        CHILD = "child", "Son or daughter"
+        OTHER_FAMILY = "other_family", "Other family member"
+        FRIEND_CARER = "friend_carer", "Friend or carer"
+
+    class VisitType(models.TextChoices):
+        NEW = "new", "New patient"
+        FOLLOW_UP = "follow_up", "Follow-up"
+
+    class RedFlag(models.TextChoices):
+        BLADDER_BOWEL = "bladder_bowel", "Loss of bladder or bowel control"
+        SADDLE_NUMBNESS = "saddle_numbness", "Numbness around the genitals or buttocks"
+        LEG_WEAKNESS = "leg_weakness", "Sudden or worsening weakness in the legs"
+        FEVER_WEIGHT_LOSS = "fever_weight_loss", "Back pain with fever or unexplained weight loss"
+        FALL_ACCIDENT = "fall_accident", "A recent fall or accident"
+
+    CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED, Status.NO_SHOW)
+    BOOKED_STATUSES = (Status.CONFIRMED, Status.COMPLETED)
+
+    reference = models.CharField(
+        max_length=9, unique=True, default=new_reference, editable=False, help_text="Read this to the patient."
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.REQUESTED, help_text="Where this request stands."
+    )
+    is_urgent = models.BooleanField(
+        default=False, help_text="The patient answered yes to a red-flag question: call them first."
+    )
+    red_flags = models.JSONField(default=list, blank=True, help_text="The red-flag questions answered yes.")
+
+    full_name = models.CharField(max_length=100, help_text="The person who made the request.")
+    booking_for = models.CharField(max_length=12, choices=BookingFor.choices, help_text="Who the appointment is for.")
+    patient_name = models.CharField(
+        max_length=100, blank=True, help_text="The patient's name, when the request is for someone else."
+    )
+    relationship = models.CharField(
+        max_length=20,
+        choices=Relationship.choices,
+        blank=True,
+        help_text="How the requester is related to the patient.",
+    )
+    patient_is_minor = models.BooleanField(
+        default=False, help_text="The patient is under 18: the requester is their parent or guardian."
+    )
+    phone = models.CharField(max_length=16, help_text="Mobile number in international form, e.g. +919876543210.")
+    email = models.EmailField(blank=True, help_text="Optional. Acknowledgement and confirmation e-mails go here.")
+    condition = models.ForeignKey(
+        "conditions.Condition",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="booking_requests",
+        help_text="The condition the patient chose; empty means 'Other / not sure'.",
+    )
+    visit_type = models.CharField(max_length=10, choices=VisitType.choices, help_text="New patient or follow-up.")
+    preferred_date = models.DateField(help_text="The day the patient would like to come.")
+    preferred_time = models.CharField(
+        max_length=10, choices=TimeOfDay.choices, help_text="The time of day the patient would like to come."
+    )
+    message = models.TextField(blank=True, help_text="What the patient wrote.")
+    consent_version = models.CharField(max_length=40, help_text="The privacy notice version the patient accepted.")
+    consent_at = models.DateTimeField(help_text="When the patient accepted the privacy notice.")
+    form_token = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Makes a resubmitted form one request.",
+    )
+
+    appointment_at = models.DateTimeField(
+        null=True, blank=True, help_text="The agreed date and time (IST). Needed to confirm."
+    )
+    physiotherapist = models.ForeignKey(
+        Physiotherapist,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="booking_requests",
+        help_text="Who will see the patient. Needed to confirm.",
+    )
+    internal_notes = models.TextField(blank=True, help_text="For staff only; the patient never sees these.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BookingRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["confirmed", "completed"])
+                | Q(appointment_at__isnull=False, physiotherapist__isnull=False),
+                name="booking_request_booked_has_time_and_physio",
+                violation_error_message="A confirmed or completed request needs a time and a physiotherapist.",
+            ),
+            models.CheckConstraint(
+                condition=Q(patient_is_minor=False) | Q(booking_for="someone_else", relationship="parent_guardian"),
+                name="booking_request_minor_booked_by_guardian",
+                violation_error_message="A patient under 18 is booked by a parent or guardian.",
+            ),
+            models.CheckConstraint(
+                condition=Q(booking_for="someone_else") | Q(relationship="", patient_name=""),
+                name="booking_request_self_has_no_relationship",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("appointments:booking-request-sent", args=[self.reference])
+
+    def clean(self):
+        if self.status not in self.BOOKED_STATUSES:
+            return
+        errors = {}
+        if not self.appointment_at:
+            errors["appointment_at"] = "Set the agreed date and time (IST) before confirming."
+        if not self.physiotherapist_id:
+            errors["physiotherapist"] = "Choose who will see the patient before confirming."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_booked(self):
+        return self.status in self.BOOKED_STATUSES
+
+    @property
+    def appointment_ends_at(self):
+        return self.appointment_at + timedelta(minutes=settings.BOOKING_APPOINTMENT_MINUTES)
+
+    def red_flag_labels(self):
+        return [self.RedFlag(flag).label for flag in self.red_flags if flag in self.RedFlag.values]
+
+
+class NotificationQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Rows to attempt now: pending or failed with attempts left, plus claims left behind by a crash."""
+        now = now or timezone.now()
+        retryable = Q(state__in=[Notification.State.PENDING, Notification.State.FAILED], next_attempt_at__lte=now)
+        retryable &= Q(attempts__lt=settings.BOOKING_NOTIFICATION_MAX_ATTEMPTS)
+        stale = Q(state=Notification.State.SENDING, claimed_at__lt=now - Notification.STALE_CLAIM)
+        return self.filter(retryable | stale)
+
+
+class Notification(models.Model):
+    """One e-mail in the outbox: claimed, sent, and retried until it goes."""
+
+    class Kind(models.TextChoices):
+        CLINIC_ALERT = "clinic_alert", "Clinic alert"
+        PATIENT_ACKNOWLEDGEMENT = "patient_ack", "Patient acknowledgement"
+        PATIENT_CONFIRMATION = "patient_confirm", "Patient confirmation"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    # A claim older than this was left by a process that died mid-send; the mail timeout is far shorter.
+    STALE_CLAIM = timedelta(minutes=15)
+
+    booking_request = models.ForeignKey(BookingRequest, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=16, choices=Kind.choices, help_text="Which message this is.")
+    recipient = models.EmailField(help_text="Where it goes.")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING, help_text="Where it stands.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times sending was tried.")
+    last_error = models.TextField(blank=True, help_text="What the mail server said the last time it failed.")
+    next_attempt_at = models.DateTimeField(default=timezone.now, help_text="Not retried before this time.")
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the mail server accepted it.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(state="sent") | Q(sent_at__isnull=True), name="notification_sent_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.booking_request}"
+
+    def retry_at(self, now: datetime) -> datetime:
+        """Exponential backoff from the setting's base delay, capped at six hours."""
+        delay = settings.BOOKING_NOTIFICATION_RETRY_SECONDS * 2 ** max(self.attempts - 1, 0)
+        return now + timedelta(seconds=min(delay, 6 * 60 * 60))

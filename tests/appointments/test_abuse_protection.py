@@ -1,0 +1,130 @@
+import pytest
+from django.test import Client
+
+from appointments.models import BookingRequest
+from tests.appointments.booking import BOOK, VALID, form_stamp, page, send, text
+
+pytestmark = pytest.mark.usefixtures("booking_db")
+
+
+def test_a_filled_honeypot_is_turned_away_politely_and_nothing_is_saved(client, clock):
+    response = send(client, clock, website="http://spam.example")
+    assert response.status_code == 400
+    assert "Please call us to book" in text(response)
+    assert not BookingRequest.objects.exists()
+
+
+def test_the_honeypot_is_hidden_from_people_and_screen_readers(client):
+    wrapper = page(client.get(BOOK)).find("input", attrs={"name": "website"}).find_parent("div", class_="booking-hp")
+    assert wrapper["aria-hidden"] == "true"
+
+
+def test_a_form_sent_faster_than_a_person_can_fill_it_is_not_saved_but_can_be_sent_again(client, clock):
+    stamp = form_stamp(client)
+    clock.shift(1)
+    too_fast = client.post(BOOK, {**VALID, "started": stamp})
+    assert too_fast.status_code == 200
+    assert "That was quicker than we expected" in text(too_fast)
+    assert page(too_fast).find("input", attrs={"name": "full_name"})["value"] == "Priya Sharma"
+    assert not BookingRequest.objects.exists()
+
+    clock.shift(10)
+    assert client.post(BOOK, {**VALID, "started": stamp}).status_code == 302
+    assert BookingRequest.objects.count() == 1
+
+
+def test_a_form_left_open_for_days_asks_to_be_sent_again_and_then_works(client, clock):
+    stamp = form_stamp(client)
+    clock.shift(3 * 24 * 60 * 60)
+    expired = client.post(BOOK, {**VALID, "preferred_date": "2026-12-07", "started": stamp})
+    assert "This form was open too long" in text(expired)
+    renewed = page(expired).find("input", attrs={"name": "started"})["value"]
+    assert renewed != stamp
+    clock.shift(10)
+    assert client.post(BOOK, {**VALID, "preferred_date": "2026-12-07", "started": renewed}).status_code == 302
+
+
+def test_a_forged_form_stamp_saves_nothing(client, clock):
+    response = client.post(BOOK, {**VALID, "started": "made-up:1:abc"})
+    assert "This form was open too long" in text(response)
+    assert not BookingRequest.objects.exists()
+
+
+def test_a_double_click_or_a_resent_form_creates_one_request(client, clock):
+    data = {**VALID, "started": form_stamp(client)}
+    clock.shift(20)
+    first = client.post(BOOK, data)
+    second = client.post(BOOK, data)
+    assert BookingRequest.objects.count() == 1
+    assert first.url == second.url == BookingRequest.objects.get().get_absolute_url()
+    assert client.get(second.url).status_code == 200
+
+
+def test_three_requests_a_day_from_one_phone_then_a_polite_block_with_the_clinics_number(client, clock):
+    for _ in range(3):
+        assert send(client, clock).status_code == 302
+    blocked = send(client, clock)
+    assert blocked.status_code == 429
+    assert "Please call us to book" in text(blocked)
+    assert page(blocked).find("main").find("a", href="tel:01200000000")
+    assert BookingRequest.objects.count() == 3
+
+
+def test_the_phone_limit_counts_the_number_however_it_is_typed_and_resets_the_next_day(client, clock):
+    for typed in ("98765 43210", "+91 98765 43210", "098765 43210"):
+        send(client, clock, phone=typed)
+    assert send(client, clock, phone="9876543210").status_code == 429
+    clock.move_to("2026-12-03T09:00+05:30")
+    assert send(client, clock, preferred_date="2026-12-04").status_code == 302
+
+
+def test_three_requests_a_day_per_email_address(client, clock):
+    for number in ("98765 00001", "98765 00002", "98765 00003"):
+        assert send(client, clock, phone=number, email="same@example.com").status_code == 302
+    assert send(client, clock, phone="98765 00004", email="SAME@example.com").status_code == 429
+
+
+def test_requests_per_client_ip_are_limited_per_hour_and_mistakes_do_not_count(client, clock, settings):
+    settings.BOOKING_RATE_LIMIT_PER_IP_PER_HOUR = 2
+    for _ in range(5):
+        assert send(client, clock, phone="12").status_code == 200  # validation errors don't use up the limit
+    assert send(client, clock, phone="98765 00001").status_code == 302
+    assert send(client, clock, phone="98765 00002").status_code == 302
+    assert send(client, clock, phone="98765 00003").status_code == 429
+    assert send(Client(REMOTE_ADDR="10.0.0.9"), clock, phone="98765 00004").status_code == 302
+    clock.shift(60 * 60)
+    assert send(client, clock, phone="98765 00005").status_code == 302
+
+
+def test_x_forwarded_for_is_ignored_unless_trusted_proxies_are_configured(client, clock, settings):
+    settings.BOOKING_RATE_LIMIT_PER_IP_PER_HOUR = 1
+    spoofing = Client(HTTP_X_FORWARDED_FOR="203.0.113.1")
+    assert send(spoofing, clock, phone="98765 00001").status_code == 302
+    spoofing.defaults["HTTP_X_FORWARDED_FOR"] = "203.0.113.2"
+    assert send(spoofing, clock, phone="98765 00002").status_code == 429
+
+
+def test_behind_one_trusted_proxy_patients_on_different_addresses_are_counted_apart(client, clock, settings):
+    settings.BOOKING_RATE_LIMIT_PER_IP_PER_HOUR = 1
+    settings.BOOKING_TRUSTED_PROXY_COUNT = 1
+    assert send(Client(HTTP_X_FORWARDED_FOR="203.0.113.1"), clock, phone="98765 00001").status_code == 302
+    assert send(Client(HTTP_X_FORWARDED_FOR="203.0.113.2"), clock, phone="98765 00002").status_code == 302
+    # A client's own forged entry sits left of the one the proxy appended; only the proxy's is believed.
+    forged = Client(HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.1")
+    assert send(forged, clock, phone="98765 00003").status_code == 429
+
+
+def test_the_production_defaults_keep_every_protection_on():
+    from dmphysios import settings as production
+
+    assert production.BOOKING_MIN_FILL_SECONDS >= 3
+    assert production.BOOKING_RATE_LIMIT_PER_PHONE_PER_DAY == 3
+    assert production.BOOKING_RATE_LIMIT_PER_EMAIL_PER_DAY == 3
+    assert production.BOOKING_RATE_LIMIT_PER_IP_PER_HOUR == 10
+    assert "django.middleware.csrf.CsrfViewMiddleware" in production.MIDDLEWARE
+
+
+def test_the_form_carries_a_csrf_token_and_a_post_without_it_is_refused(clock):
+    browser = Client(enforce_csrf_checks=True)
+    assert page(browser.get(BOOK)).find("input", attrs={"name": "csrfmiddlewaretoken"})
+    assert browser.post(BOOK, VALID).status_code == 403

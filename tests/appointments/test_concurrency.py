@@ -1,0 +1,68 @@
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from appointments.models import BookingRequest, Notification
+from tests.appointments.booking import BOOK, VALID, form_stamp
+
+ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+pytestmark = [
+    pytest.mark.skipif(not ON_POSTGRESQL, reason="SQLite serialises writers; concurrency is tested on PostgreSQL"),
+    pytest.mark.django_db(transaction=True),
+]
+THREADS = 20
+
+
+def test_twenty_simultaneous_submissions_create_twenty_requests_with_twenty_references(seeded, clock, settings):
+    settings.BOOKING_RATE_LIMIT_PER_IP_PER_HOUR = 100  # all twenty come from 127.0.0.1
+    browsers = [Client() for _ in range(THREADS)]
+    forms = [
+        {**VALID, "phone": f"98765 000{n:02d}", "started": form_stamp(browser)} for n, browser in enumerate(browsers)
+    ]
+    clock.shift(30)
+    start, statuses = threading.Barrier(THREADS), []
+
+    def submit(browser, data):
+        try:
+            start.wait()
+            statuses.append(browser.post(BOOK, data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=pair) for pair in zip(browsers, forms, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [302] * THREADS
+    assert BookingRequest.objects.count() == THREADS
+    assert len(set(BookingRequest.objects.values_list("reference", flat=True))) == THREADS
+    assert Notification.objects.count() == THREADS  # one clinic alert each
+
+
+def test_the_same_form_sent_twenty_times_at_once_creates_one_request(seeded, clock):
+    browser = Client()
+    data = {**VALID, "started": form_stamp(browser)}
+    clock.shift(30)
+    start, statuses = threading.Barrier(THREADS), []
+
+    def submit():
+        try:
+            start.wait()
+            statuses.append(browser.post(BOOK, data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [302] * THREADS
+    assert BookingRequest.objects.count() == 1
+    assert Notification.objects.count() == 1

@@ -22,6 +22,7 @@ PAGES = {
     "conditions-index": "/conditions/",
     **{f"condition-{toml.stem}": f"/conditions/{toml.stem}/" for toml in sorted(ROOT.glob("fixtures/source/*.toml"))},
     "booking": "/book/?condition=glutes-spasm",
+    "privacy": "/privacy/",
     "accessibility": "/accessibility/",
     "not-found": "/no-such-page/",
 }
@@ -44,9 +45,13 @@ def main() -> int:
             for name, path in PAGES.items():
                 page.goto(base_url + path)
                 page.screenshot(path=SCREENSHOTS / f"{name}-{size}.png", full_page=True)
+            # The booking form as a patient sees it after pressing Send with nothing filled in.
+            page.goto(base_url + PAGES["booking"])
+            page.get_by_role("button", name="Send request").click()
+            page.screenshot(path=SCREENSHOTS / f"booking-errors-{size}.png", full_page=True)
             page.close()
         browser.close()
-    print(f"{len(PAGES) * len(SIZES)} screenshots in {SCREENSHOTS.relative_to(ROOT)}/")
+    print(f"{(len(PAGES) + 1) * len(SIZES)} screenshots in {SCREENSHOTS.relative_to(ROOT)}/")
     return 0
 
 

@@ -40,6 +40,15 @@ CHOICE_INPUTS_JS = """
   .map(([input, r]) => `${input.outerHTML.slice(0, 120)} is ${r.width.toFixed(1)}×${r.height.toFixed(1)} px`)
 """
 
+# A radio's or checkbox's label belongs beside its box, starting on the same line, not wrapped underneath it.
+LABELS_UNDER_BOXES_JS = """
+() => [...document.querySelectorAll("input[type=checkbox], input[type=radio]")]
+  .filter((input) => input.checkVisibility() && input.labels.length)
+  .map((input) => [input.labels[0], input.getBoundingClientRect(), input.labels[0].getBoundingClientRect()])
+  .filter(([, box, label]) => label.top >= box.bottom || label.left < box.right)
+  .map(([label]) => `"${label.innerText.trim().slice(0, 60)}" is not beside its box`)
+"""
+
 # Smooth scrolling brings a target into view over a few frames: wait until the page is still.
 SETTLE_JS = """
 async () => {
@@ -92,6 +101,10 @@ def undersized_targets(page):
 
 def undersized_choices(page):
     return page.evaluate(CHOICE_INPUTS_JS, MIN_TARGET)
+
+
+def labels_under_boxes(page):
+    return page.evaluate(LABELS_UNDER_BOXES_JS)
 
 
 def sideways_overflow(page):

@@ -18,6 +18,7 @@ from .checks import (  # noqa: E402
     axe_violations,
     focus_problems,
     focused,
+    labels_under_boxes,
     sideways_overflow,
     tab_to,
     undersized_choices,
@@ -113,7 +114,8 @@ def test_a_patient_books_with_the_keyboard_alone_and_always_sees_where_they_are(
 
     expect(error_summary(page)).to_contain_text("Please check 3 answers")
     expect(error_summary(page)).to_be_focused()
-    tab_to(page, re.compile("^Your full name: "))  # the summary's link to the field
+    summary_link = tab_to(page, "Your full name")  # the first stop after the summary: its link to the field
+    assert summary_link["html"].startswith('<a class="alert-link" href="#id_full_name"')
     page.keyboard.press("Enter")
     expect(page.get_by_label("Your full name")).to_be_focused()
     assert focus_problems(focused(page)) == []
@@ -144,10 +146,11 @@ def test_axe_finds_no_violations_on_the_booking_form_and_privacy_notice(page, bo
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone 360x800", "desktop 1280x800"])
-def test_the_booking_form_fits_the_screen_and_its_boxes_and_buttons_are_big_enough(page, booking_site, viewport):
+def test_the_booking_form_fits_the_screen_with_big_enough_boxes_and_labels_beside_them(page, booking_site, viewport):
     page.set_viewport_size(viewport)
     for path in ["/book/?condition=glutes-spasm", "/privacy/"]:
         page.goto(booking_site + path)
 
         assert sideways_overflow(page) == 0, path
         assert undersized_targets(page) + undersized_choices(page) == [], path
+        assert labels_under_boxes(page) == [], path

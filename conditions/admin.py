@@ -1,8 +1,9 @@
 import nested_admin
+from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from .models import Category, Condition, Section, SectionItem, Stage, StageItem
+from .models import Category, Condition, ReviewStatus, Section, SectionItem, Stage, StageItem, UrgentAdvice
 
 
 class StageItemInline(nested_admin.NestedTabularInline):
@@ -32,18 +33,55 @@ class SectionInline(nested_admin.NestedStackedInline):
     inlines = [SectionItemInline, StageInline]
 
 
+class UrgentAdviceInline(nested_admin.NestedTabularInline):
+    model = UrgentAdvice
+    extra = 0
+    sortable_field_name = "position"
+
+
+class ReviewStatusFilter(admin.SimpleListFilter):
+    title = "review status"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return ReviewStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in ReviewStatus.values:
+            return queryset.with_review_status(self.value())
+        return queryset
+
+
+class ConditionAdminForm(forms.ModelForm):
+    def clean_related(self):
+        related = self.cleaned_data["related"]
+        if self.instance.pk and related.filter(pk=self.instance.pk).exists():
+            raise forms.ValidationError("A page cannot be related to itself; remove it from the list.")
+        return related
+
+
 @admin.register(Condition)
 class ConditionAdmin(nested_admin.NestedModelAdmin):
-    list_display = ["title", "category", "status", "updated_at"]
-    list_filter = ["status", "category"]
+    form = ConditionAdminForm
+    list_display = ["title", "category", "status", "review_status_display", "next_review_due", "updated_at"]
+    list_filter = ["status", ReviewStatusFilter, "category"]
     search_fields = ["title", "alternate_names", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
+    autocomplete_fields = ["related"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "category", "summary", "alternate_names"]}),
+        ("Top of the page and search engines", {"fields": ["key_facts", "meta_description"]}),
+        ("Related conditions", {"fields": ["related"]}),
+        ("Clinical review", {"fields": ["reviewer", "last_reviewed", "next_review_due", "review_note"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
-    inlines = [SectionInline]
+    inlines = [UrgentAdviceInline, SectionInline]
+
+    @admin.display(description="Review status", ordering="next_review_due")
+    def review_status_display(self, condition):
+        return condition.review_status.label
+
     actions = ["publish", "unpublish"]
 
     @admin.action(description="Publish selected conditions", permissions=["change"])

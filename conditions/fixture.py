@@ -43,6 +43,8 @@ def build_rows(source_dir):
         slug: rows.add("conditions.category", name=name, slug=slug, position=position)
         for position, (slug, name) in enumerate(CATEGORIES)
     }
+    condition_pks = {}
+    related_slugs = {}
     for meta, text in source_articles(source_dir):
         condition_pk = rows.add(
             "conditions.condition",
@@ -50,14 +52,39 @@ def build_rows(source_dir):
             slug=meta["slug"],
             summary=meta["summary"],
             alternate_names="\n".join(meta.get("alternate_names", [])),
+            meta_description=meta.get("meta_description", ""),
+            key_facts="\n".join(meta.get("key_facts", [])),
             category=category_pks[meta["category"]],
             status="published",
+            # No fixture names a reviewer: the clinic's physiotherapists review pages in the admin.
             created_at=FIXTURE_TIMESTAMP,
             updated_at=FIXTURE_TIMESTAMP,
         )
+        condition_pks[meta["slug"]] = condition_pk
+        related_slugs[condition_pk] = meta.get("related", [])
         for position, section in enumerate(parse_article(text)):
             _add_section(rows, condition_pk, position, section)
+        for position, advice in enumerate(meta.get("urgent_help", [])):
+            rows.add(
+                "conditions.urgentadvice",
+                condition=condition_pk,
+                level=advice["level"],
+                text=advice["text"],
+                position=position,
+            )
+    _link_related(rows.rows, condition_pks, related_slugs)
     return rows.rows
+
+
+def _link_related(rows, condition_pks, related_slugs):
+    """Related conditions are named by slug in the sources; the fixture needs their keys."""
+    for row in rows:
+        if row["model"] == "conditions.condition":
+            slugs = related_slugs[row["pk"]]
+            unknown = [slug for slug in slugs if slug not in condition_pks]
+            if unknown:
+                raise ValueError(f"{row['fields']['slug']}: related conditions not in the sources: {unknown}")
+            row["fields"]["related"] = [condition_pks[slug] for slug in slugs]
 
 
 def _add_section(rows, condition_pk, position, section):

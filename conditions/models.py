@@ -1,8 +1,23 @@
 """Condition pages: a condition, its ordered sections, their items and the physiotherapy stages."""
 
+import math
+from datetime import date, timedelta
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
+
+from clinic.models import Physiotherapist
+
+# A page is "due" for review this long before its next review date.
+REVIEW_DUE_WARNING = timedelta(days=30)
+# Staff may leave "next review due" empty: it is then set this many years after the review.
+REVIEW_CYCLE_YEARS = 3
+WORDS_PER_MINUTE = 200
 
 
 class Category(models.Model):
@@ -18,10 +33,36 @@ class Category(models.Model):
         return self.name
 
 
+class ReviewStatus(models.TextChoices):
+    NEVER = "never", "Never reviewed"
+    OVERDUE = "overdue", "Overdue"
+    DUE = "due", "Due soon"
+    UP_TO_DATE = "up_to_date", "Up to date"
+
+
+def review_status_q(status, today):
+    """The filter for one review status on a given day; Condition.review_status says the same per page."""
+    reviewed = Q(last_reviewed__isnull=False)
+    soon = today + REVIEW_DUE_WARNING
+    return {
+        ReviewStatus.NEVER: ~reviewed,
+        ReviewStatus.OVERDUE: reviewed & Q(next_review_due__lt=today),
+        ReviewStatus.DUE: reviewed & Q(next_review_due__gte=today, next_review_due__lte=soon),
+        ReviewStatus.UP_TO_DATE: reviewed & Q(next_review_due__gt=soon),
+    }[status]
+
+
 class ConditionQuerySet(models.QuerySet):
     def published(self):
         """The one rule for what the public sees."""
         return self.filter(status=Condition.Status.PUBLISHED)
+
+    def with_review_status(self, status, today=None):
+        return self.filter(review_status_q(status, today or timezone.localdate()))
+
+    def refresh_search_index(self):
+        for condition in self.prefetch_related(section_content()):
+            condition.refresh_search_index()
 
     def visible_to(self, user):
         """Staff may preview drafts; everyone else sees published conditions only."""
@@ -29,13 +70,11 @@ class ConditionQuerySet(models.QuerySet):
 
     def with_content(self):
         """Everything the condition page renders, in a fixed number of queries."""
-        return self.select_related("category").prefetch_related(
-            Prefetch(
-                "sections",
-                queryset=Section.objects.prefetch_related(
-                    "items", Prefetch("stages", queryset=Stage.objects.prefetch_related("items"))
-                ),
-            )
+        return self.select_related("category", "reviewer").prefetch_related(
+            section_content(),
+            "urgent_advice",
+            # Related links follow the same rule as everything public: drafts never show.
+            Prefetch("related", queryset=Condition.objects.published(), to_attr="published_related"),
         )
 
 
@@ -64,19 +103,80 @@ class Condition(models.Model):
         default=Status.DRAFT,
         help_text="Only published conditions are shown to the public. Staff can preview drafts.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    meta_description = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="What search engines show under the page's title: one sentence, at most 160 characters. "
+        "Leave empty to use the start of the summary.",
+    )
+    key_facts = models.TextField(
+        blank=True,
+        help_text="Three to five short facts shown near the top of the page, one per line.",
+    )
+    related = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        help_text="Other conditions to suggest at the end of this page. Drafts are never shown.",
+    )
+    reviewer = models.ForeignKey(
+        Physiotherapist,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_conditions",
+        help_text="The physiotherapist who last checked this page. Shown as 'Reviewed by' with their "
+        "qualification and registration number.",
+    )
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="The day the reviewer last checked the page. Fill in with the reviewer."
+    )
+    next_review_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text=f"When the page must be checked again. Leave empty for {REVIEW_CYCLE_YEARS} years after "
+        "the last review.",
+    )
+    review_note = models.TextField(
+        blank=True,
+        help_text="What changed at the last review, in a sentence or two. Shown under the review dates.",
+    )
+    search_document = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The text of the sections, kept up to date automatically for search.",
+    )
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="The search index (PostgreSQL only), kept up to date automatically.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When the page was first saved.")
+    updated_at = models.DateTimeField(auto_now=True, help_text="When the page was last saved.")
 
     objects = ConditionQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
+        indexes = [GinIndex(fields=["search_vector"], name="condition_search_vector_gin")]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="condition_status_valid"),
+            # /conditions/search/ is the search page, so no condition may take that address.
+            models.CheckConstraint(condition=~Q(slug="search"), name="condition_slug_not_reserved"),
+            models.CheckConstraint(
+                condition=Q(reviewer__isnull=True, last_reviewed__isnull=True, next_review_due__isnull=True)
+                | Q(reviewer__isnull=False, last_reviewed__isnull=False, next_review_due__gt=models.F("last_reviewed")),
+                name="condition_review_complete",
+                violation_error_message="A review needs a reviewer, the review date and a later next review date.",
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self._fill_next_review_due()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("conditions:condition-detail", kwargs={"slug": self.slug})
@@ -87,7 +187,90 @@ class Condition(models.Model):
 
     @property
     def alternate_name_list(self):
-        return [name.strip() for name in self.alternate_names.splitlines() if name.strip()]
+        return _lines(self.alternate_names)
+
+    @property
+    def key_fact_list(self):
+        return _lines(self.key_facts)
+
+    @property
+    def description(self):
+        """The meta description: the staff's own, or the summary cut at a word."""
+        if self.meta_description:
+            return self.meta_description
+        summary = " ".join(self.summary.split())
+        return summary if len(summary) <= 160 else summary[:157].rsplit(" ", 1)[0] + "…"
+
+    def clean(self):
+        errors = {}
+        if self.slug == "search":
+            errors["slug"] = "'search' is the address of the search page; choose another."
+        if self.reviewer_id and not self.last_reviewed:
+            errors["last_reviewed"] = "Enter the day the reviewer checked the page."
+        if self.last_reviewed and not self.reviewer_id:
+            errors["reviewer"] = "Choose the physiotherapist who reviewed the page."
+        if self.last_reviewed and self.last_reviewed > timezone.localdate():
+            errors["last_reviewed"] = "The review date cannot be in the future."
+        if self.next_review_due and not self.last_reviewed:
+            errors["next_review_due"] = "Set the next review only with a review date and a reviewer."
+        self._fill_next_review_due()
+        if self.last_reviewed and self.next_review_due and self.next_review_due <= self.last_reviewed:
+            errors["next_review_due"] = "The next review must be after the last review."
+        if errors:
+            raise ValidationError(errors)
+
+    def _fill_next_review_due(self):
+        if self.last_reviewed and not self.next_review_due:
+            self.next_review_due = _years_after(self.last_reviewed, REVIEW_CYCLE_YEARS)
+
+    @property
+    def review_status(self):
+        today = timezone.localdate()
+        if not self.last_reviewed:
+            return ReviewStatus.NEVER
+        due = self.next_review_due or _years_after(self.last_reviewed, REVIEW_CYCLE_YEARS)
+        if due < today:
+            return ReviewStatus.OVERDUE
+        if due <= today + REVIEW_DUE_WARNING:
+            return ReviewStatus.DUE
+        return ReviewStatus.UP_TO_DATE
+
+    def content_text(self):
+        """Every paragraph and list item of the sections, in page order (uses prefetched sections)."""
+        return "\n".join(text for section in self.sections.all() for text in section.texts() if text)
+
+    def read_minutes(self):
+        words = " ".join([self.summary, self.key_facts, self.content_text()]).split()
+        return max(1, math.ceil(len(words) / WORDS_PER_MINUTE))
+
+    def refresh_search_index(self):
+        """Store the section text for search and, on PostgreSQL, its weighted search vector."""
+        from .search import search_vector_for  # search imports this module
+
+        document = "\n".join([self.key_facts, self.content_text()])
+        document = document.replace(SENTINEL_START, "").replace(SENTINEL_STOP, "")
+        update = {"search_document": document}
+        vector = search_vector_for(document)
+        if vector is not None:
+            update["search_vector"] = vector
+        Condition.objects.filter(pk=self.pk).update(**update)
+        self.search_document = document
+
+
+# Markers the search snippets use for highlighting; never stored in the searchable text.
+SENTINEL_START = "\ue000"
+SENTINEL_STOP = "\ue001"
+
+
+def _lines(text):
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _years_after(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return date(day.year + years, 2, 28)
 
 
 class Section(models.Model):
@@ -136,6 +319,16 @@ class Section(models.Model):
     def anchor(self):
         return self.kind.replace("_", "-")
 
+    def texts(self):
+        yield self.heading
+        yield self.lead
+        yield from (item.text for item in self.items.all())
+        for stage in self.stages.all():
+            yield from (stage.title, stage.text)
+            yield from (item.text for item in stage.items.all())
+            yield stage.closing
+        yield self.closing
+
 
 class ListItem(models.Model):
     term = models.CharField(
@@ -152,6 +345,10 @@ class ListItem(models.Model):
 
     def __str__(self):
         return self.term or self.description[:60]
+
+    @property
+    def text(self):
+        return f"{self.term}: {self.description}" if self.term else self.description
 
 
 class SectionItem(ListItem):
@@ -182,3 +379,46 @@ class StageItem(ListItem):
 
     class Meta(ListItem.Meta):
         verbose_name = "stage list item"
+
+
+class UrgentAdvice(models.Model):
+    """One 'When to get urgent help' card: the signs that need care at one level of urgency."""
+
+    class Level(models.TextChoices):
+        EMERGENCY = "emergency", "Emergency: call 112 or 108"
+        URGENT = "urgent", "Urgent: see a doctor today"
+        ROUTINE = "routine", "Routine: book a physiotherapy appointment"
+
+    condition = models.ForeignKey(
+        Condition, on_delete=models.CASCADE, related_name="urgent_advice", help_text="The page the card is on."
+    )
+    level = models.CharField(
+        max_length=10, choices=Level.choices, help_text="How urgent: sets the card's colour, heading and what it says."
+    )
+    text = models.TextField(
+        help_text="Who should act at this level, in plain words, e.g. 'Call 112 or 108 if you lose bladder control.'"
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order of the card; lower comes first.")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "urgent help advice"
+        ordering = ["condition", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=["emergency", "urgent", "routine"]), name="urgent_advice_level_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()}: {self.text[:60]}"
+
+    @property
+    def screen_reader_prefix(self):
+        """Announced before the card's heading, as NHS care cards do."""
+        return {"emergency": "Emergency:", "urgent": "Urgent:", "routine": "Non-urgent:"}[self.level]
+
+
+def section_content():
+    """The sections with their items, stages and stage items: what a page and its search text are made of."""
+    stages = Prefetch("stages", queryset=Stage.objects.prefetch_related("items"))
+    return Prefetch("sections", queryset=Section.objects.prefetch_related("items", stages))

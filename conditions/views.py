@@ -1,8 +1,11 @@
 from itertools import groupby
 
+from django.shortcuts import render
 from django.views.generic import DetailView, ListView
 
+from .forms import SearchForm
 from .models import Condition
+from .search import search_conditions, suggestions
 
 
 class ConditionListView(ListView):
@@ -29,3 +32,15 @@ class ConditionDetailView(DetailView):
 
     def get_queryset(self):
         return Condition.objects.visible_to(self.request.user).with_content()
+
+
+def condition_search(request):
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    results = search_conditions(query) if query else []
+    context = {"form": form, "query": query, "results": results}
+    if not results:
+        # Empty and no-result searches offer the A–Z list and, for a typo, the names it looks like.
+        context["all_conditions"] = Condition.objects.published()
+        context["suggestions"] = suggestions(query) if query else []
+    return render(request, "conditions/condition_search.html", context)

@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.defaults import page_not_found, server_error
 from django.views.generic import TemplateView
 
 from appointments.views import PrivacyNoticeView
+from conditions.sitemaps import SITEMAPS
 
 from .views import HomeView
 
@@ -25,6 +27,8 @@ urlpatterns = [
     path("admin/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("nested_admin/", include("nested_admin.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots-txt"),
 ]
 
 if settings.DEBUG:

@@ -1,6 +1,9 @@
 """Small builders for test data: only the fields a test cares about need naming."""
 
-from conditions.models import Category, Condition, Section, SectionItem, Stage, StageItem
+from datetime import date
+
+from clinic.models import Physiotherapist
+from conditions.models import Category, Condition, Section, SectionItem, Stage, StageItem, UrgentAdvice
 
 
 def make_category(name="Spine", slug=None):
@@ -19,21 +22,49 @@ def add_section(condition, kind=Section.Kind.SYMPTOMS, items=(), heading=None, *
     section = Section.objects.create(
         condition=condition, kind=kind, heading=heading or Section.Kind(kind).label, **fields
     )
-    for position, text in enumerate(items):
-        SectionItem.objects.create(section=section, description=text, position=position)
+    # bulk_create skips the per-item signal; one refresh of the search index covers them all.
+    SectionItem.objects.bulk_create(
+        SectionItem(section=section, description=text, position=position) for position, text in enumerate(items)
+    )
+    condition.refresh_search_index()
     return section
 
 
 def add_stage(section, title, items=(), **fields):
     stage = Stage.objects.create(section=section, title=title, position=section.stages.count(), **fields)
-    for position, text in enumerate(items):
-        StageItem.objects.create(stage=stage, description=text, position=position)
+    StageItem.objects.bulk_create(
+        StageItem(stage=stage, description=text, position=position) for position, text in enumerate(items)
+    )
+    section.condition.refresh_search_index()
     return stage
 
 
+def make_physiotherapist(name="Dr. Asha Verma (PT)", qualification="BPT, MPT (Musculoskeletal)", **fields):
+    fields.setdefault("registration_number", "IAP/L-12345")
+    return Physiotherapist.objects.create(name=name, qualification=qualification, **fields)
+
+
+def add_urgent_advice(condition, level, text):
+    position = condition.urgent_advice.count()
+    return UrgentAdvice.objects.create(condition=condition, level=level, text=text, position=position)
+
+
 def make_full_condition(title="Large Condition", items_per_list=3, stages=2):
-    """A condition with every section kind, each with items; the physiotherapy section has stages."""
-    condition = make_condition(title)
+    """A condition with every section kind and every extra (key facts, urgent help, reviewer, related
+    conditions, some of them drafts); lists grow with items_per_list, the physiotherapy section has stages."""
+    condition = make_condition(
+        title,
+        key_facts="\n".join(f"Key fact {n}." for n in range(items_per_list)),
+        meta_description=f"All about {title}.",
+        reviewer=make_physiotherapist(name=f"Reviewer of {title}"),
+        last_reviewed=date(2026, 3, 15),
+        review_note="Checked the exercises.",
+    )
+    for n in range(items_per_list):
+        level = UrgentAdvice.Level.values[n % 3]
+        add_urgent_advice(condition, level, f"Urgent advice {n}.")
+        status = Condition.Status.DRAFT if n % 2 else Condition.Status.PUBLISHED
+        condition.related.add(make_condition(f"{title} related {n}", status=status))
     for position, kind in enumerate(Section.Kind.values):
         items = [f"{kind} item {n}" for n in range(items_per_list)]
         section = add_section(condition, kind=kind, items=items, position=position, lead=f"{kind} lead.")

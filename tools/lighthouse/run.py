@@ -16,6 +16,7 @@ HERE = Path(__file__).resolve().parent
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
 REPORTS = ROOT / "reports" / "lighthouse"
 PORT = int(os.environ.get("LIGHTHOUSE_PORT", "8480"))
+ATTEMPTS = 3
 
 PAGES = {
     "home": "/",
@@ -51,20 +52,24 @@ def chrome_path() -> str:
 
 def audit(name: str, url: str, chrome: str) -> dict:
     output = REPORTS / name
-    subprocess.run(  # noqa: S603 - fixed arguments, our own loopback URL
-        [
-            str(LIGHTHOUSE),
-            url,
-            "--quiet",
-            "--output=json",
-            "--output=html",
-            f"--output-path={output}",
-            f"--chrome-flags={CHROME_FLAGS}",
-            "--only-categories=performance,accessibility,best-practices,seo",
-        ],
-        env={**os.environ, "CHROME_PATH": chrome},
-        check=True,
-    )
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        "--output=html",
+        f"--output-path={output}",
+        f"--chrome-flags={CHROME_FLAGS}",
+        "--only-categories=performance,accessibility,best-practices,seo",
+    ]
+    # On a busy machine Lighthouse now and then fails to record its trace (NO_NAVSTART): try again.
+    for attempt in range(1, ATTEMPTS + 1):
+        finished = subprocess.run(command, env={**os.environ, "CHROME_PATH": chrome}, check=False)  # noqa: S603
+        if finished.returncode == 0:
+            break
+        print(f"Lighthouse failed on {name} (attempt {attempt} of {ATTEMPTS})", file=sys.stderr)
+    else:
+        raise SystemExit(f"Lighthouse could not audit {url}")
     report = json.loads(output.with_suffix(".report.json").read_text())
     return {key: category["score"] for key, category in report["categories"].items()}
 

@@ -154,3 +154,11 @@ def test_the_booking_form_fits_the_screen_with_big_enough_boxes_and_labels_besid
         assert sideways_overflow(page) == 0, path
         assert undersized_targets(page) + undersized_choices(page) == [], path
         assert labels_under_boxes(page) == [], path
+
+
+def test_axe_finds_no_violations_when_a_red_flag_answer_reveals_the_emergency_advice(page, booking_site):
+    page.goto(booking_site + "/book/")
+    page.get_by_label("A recent fall or accident").check()
+
+    expect(page.locator("#red-flag-advice")).to_be_visible()
+    assert axe_violations(page) == []

@@ -16,6 +16,8 @@ PORT ?= 8000
 help:
 	@echo "make run               set up and serve the site on http://$(HOST):$(PORT)/ (SQLite)"
 	@echo "make test              set up and run the whole test suite"
+	@echo "make lighthouse        Lighthouse budgets on a production-like server (reports/lighthouse/)"
+	@echo "make screenshots       phone and desktop screenshots of each public page (reports/screenshots/)"
 	@echo "make superuser         create an admin login"
 	@echo "make lint              ruff"
 	@echo "make migrations-check  fail if models changed without a migration"
@@ -90,4 +92,17 @@ bench: install assets
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules static/dist staticfiles
+	rm -rf $(VENV) node_modules static/dist staticfiles tools/lighthouse/node_modules
+
+.PHONY: lighthouse screenshots
+
+# Lighthouse has its own package.json so `make run` never installs it.
+tools/lighthouse/node_modules/.installed: tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	npm ci --prefix tools/lighthouse --no-audit --no-fund --loglevel=error
+	touch $@
+
+lighthouse: install assets tools/lighthouse/node_modules/.installed
+	$(PY) -m tools.lighthouse.run
+
+screenshots: install assets
+	$(PY) -m tools.screenshots

@@ -16,6 +16,7 @@ admin.site.site_title = "DMPhysios admin"
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     path("conditions/", include("conditions.urls")),
     path("book/", include("appointments.urls")),
     path("privacy/", PrivacyNoticeView.as_view(), name="privacy-notice"),

@@ -1,0 +1,80 @@
+"""Serve the site as production would, on plain http://127.0.0.1, for Lighthouse and screenshots.
+
+Debug off, a throwaway secret key, static files collected and served by WhiteNoise, gunicorn,
+and a separate SQLite database under reports/ loaded with the seed data. The only difference
+from production is DJANGO_SECURE_SSL_REDIRECT=false, because loopback has no TLS.
+"""
+
+import contextlib
+import os
+import secrets
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def production_like_environment(database_file: Path, port: int) -> dict:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    environment.update(
+        DJANGO_SETTINGS_MODULE="dmphysios.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{port}",
+        # Loopback has no TLS: no redirect to https:// (HSTS is only sent over HTTPS anyway).
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DATABASE_URL=f"sqlite:///{database_file}",
+        EMAIL_URL="consolemail://",
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    return environment
+
+
+def prepare(environment: dict) -> None:
+    """A fresh database with the seed data, and the static files collected as production does."""
+    database_file = Path(environment["DATABASE_URL"].removeprefix("sqlite:///"))
+    database_file.parent.mkdir(parents=True, exist_ok=True)
+    database_file.unlink(missing_ok=True)
+    for command in (["migrate", "--noinput"], ["load_initial_data"], ["collectstatic", "--noinput", "--clear"]):
+        subprocess.run([PYTHON, "manage.py", *command, "-v", "0"], cwd=ROOT, env=environment, check=True)  # noqa: S603
+
+
+def gunicorn_command(port: int) -> list:
+    command = [PYTHON, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--no-control-socket"]
+    # The deployment's own gunicorn settings, when the project has them; the bind above wins.
+    if (ROOT / "gunicorn.conf.py").exists():
+        command += ["-c", "gunicorn.conf.py"]
+    return [*command, "dmphysios.wsgi"]
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with code {process.returncode}")
+        with contextlib.suppress(urllib.error.URLError, ConnectionError):
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own loopback server
+                return
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def serve(port: int, workdir: Path):
+    """Yield the base URL of a production-like server; stop it afterwards."""
+    environment = production_like_environment(workdir / "db.sqlite3", port)
+    prepare(environment)
+    base_url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(gunicorn_command(port), cwd=ROOT, env=environment)  # noqa: S603
+    try:
+        wait_until_serving(base_url + "/", process)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

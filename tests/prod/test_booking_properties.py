@@ -63,3 +63,10 @@ def test_any_posted_fields_at_all_never_cause_a_server_error(seeded, client, clo
 def test_any_query_string_on_the_form_page_shows_the_form(seeded, client, clock, query):
     response = client.get(BOOK, query)
     assert response.status_code == 200
+
+
+@given(words=ANY_TEXT)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_search_shows_a_results_page(seeded, client, words):
+    response = client.get("/conditions/search/", {"q": words})
+    assert response.status_code == 200

@@ -41,14 +41,20 @@ def test_the_condition_page_first_load_is_at_most_60_kb_compressed(seeded):
     assert sum(compressed.values()) <= LIMIT, compressed
 
 
-def test_no_script_blocks_rendering(seeded):
-    soup = BeautifulSoup(Client().get("/conditions/glutes-spasm/").content, "html.parser")
+@pytest.mark.parametrize(
+    "path", ["/", "/conditions/", "/conditions/glutes-spasm/", "/conditions/search/?q=back", "/book/"]
+)
+def test_no_script_blocks_rendering(seeded, path):
+    soup = BeautifulSoup(Client().get(path).content, "html.parser")
     blocking = [
         tag["src"]
         for tag in soup.find_all("script", src=True)
         if not (tag.has_attr("defer") or tag.has_attr("async") or tag.get("type") == "module")
     ]
     assert blocking == []
+    assert not [
+        tag for tag in soup.find_all("script") if not tag.get("src") and tag.get("type") != "application/ld+json"
+    ]
 
 
 def test_an_error_log_line_is_json_with_the_path_but_not_the_query_or_the_exception_message():

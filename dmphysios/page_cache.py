@@ -16,6 +16,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
 from django.utils.cache import cc_delim_re
@@ -46,17 +47,27 @@ def content_version():
     return version
 
 
-def invalidate_pages():
+def invalidate_pages(using=None):
     """Retire every cached page. Call it after writes that send no signals, such as queryset.update()."""
+    _bump_version()
+    # Again once the transaction commits: a visitor who read the old rows while the change was still
+    # uncommitted would otherwise have stored them under the new version.
+    transaction.on_commit(_bump_version, using=using)
+
+
+def _bump_version():
     try:
         cache().incr(VERSION_KEY)
-    except ValueError:
+    except ValueError:  # no version yet (or evicted): any fresh number retires what was stored
         cache().set(VERSION_KEY, time.time_ns(), timeout=None)
+    except CACHE_DOWN:
+        # The save itself stands; pages cached before the outage expire within PAGE_CACHE_SECONDS.
+        logger.warning("Page cache unreachable: could not retire cached pages after a content change")
 
 
-def _invalidate_on_content_change(sender, **kwargs):
+def _invalidate_on_content_change(sender, using=None, **kwargs):
     if sender._meta.app_label in settings.PAGE_CACHE_CONTENT_APPS:
-        invalidate_pages()
+        invalidate_pages(using)
 
 
 def connect_signals():

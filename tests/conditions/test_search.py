@@ -43,26 +43,29 @@ def test_a_title_match_ranks_above_a_mention_in_another_page(client, conditions)
     assert result_titles(client, "frozen shoulder") == ["Frozen Shoulder", "Tennis Elbow"]
 
 
-def test_an_edit_to_a_section_is_searchable_at_once(client, conditions):
+def test_an_edit_to_a_section_is_searchable_at_once(client, conditions, django_capture_on_commit_callbacks):
     _, tennis = conditions
     section = tennis.sections.get()
     section.lead = "Hours of typing on a keyboard can bring it on."
-    section.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the search index is refreshed when the edit commits
+        section.save()
     assert result_titles(client, "keyboard") == ["Tennis Elbow"]
     assert result_titles(client, "screwdriver") == []
 
 
-def test_an_edited_list_item_is_searchable_at_once(client, conditions):
+def test_an_edited_list_item_is_searchable_at_once(client, conditions, django_capture_on_commit_callbacks):
     _, tennis = conditions
     item = tennis.sections.get().items.get()
     item.description = "Badminton players get it too."
-    item.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        item.save()
     assert result_titles(client, "badminton") == ["Tennis Elbow"]
 
 
-def test_a_deleted_section_is_no_longer_found(client, conditions):
+def test_a_deleted_section_is_no_longer_found(client, conditions, django_capture_on_commit_callbacks):
     _, tennis = conditions
-    tennis.sections.get().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        tennis.sections.get().delete()
     assert result_titles(client, "screwdriver") == []
 
 

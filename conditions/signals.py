@@ -1,31 +1,58 @@
 """Keep each condition's search text and vector in step with its sections, however they are edited."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from .models import Condition, Section, SectionItem, Stage, StageItem
 
 
-def condition_ids(instance):
-    """The condition a saved or deleted piece of content belongs to, as ids or a one-column subquery."""
+def condition_id(instance):
+    """The condition a saved or deleted piece of content belongs to (parents set by the admin cost no query)."""
     if isinstance(instance, Condition):
-        return [instance.pk]
+        return instance.pk
     if isinstance(instance, Section):
-        return [instance.condition_id]
+        return instance.condition_id
     if isinstance(instance, SectionItem | Stage):
-        return Section.objects.filter(pk=instance.section_id).values("condition_id")
-    return Stage.objects.filter(pk=instance.stage_id).values("section__condition_id")
+        return instance.section.condition_id
+    return instance.stage.section.condition_id
+
+
+class RefreshOnCommit:
+    """Refreshes the conditions edited in a transaction, once each, when it commits.
+
+    Every save in the transaction queues one of these, all sharing one set of condition ids: the first to
+    run refreshes them all and empties the set, the rest find nothing to do. Django drops the queued ones
+    when their transaction or savepoint rolls back.
+    """
+
+    def __init__(self, condition_ids):
+        self.condition_ids = condition_ids
+
+    def __call__(self):
+        ids = set(self.condition_ids)
+        self.condition_ids.clear()
+        if ids:
+            Condition.objects.filter(pk__in=ids).refresh_search_index()
+
+
+def refresh_on_commit(instance):
+    # Saving a page in the admin saves every item on it: one refresh per condition, not one per item.
+    queued = transaction.get_connection().run_on_commit
+    ids = next((func.condition_ids for _sids, func, _robust in queued if isinstance(func, RefreshOnCommit)), set())
+    ids.add(condition_id(instance))
+    transaction.on_commit(RefreshOnCommit(ids))  # outside a transaction this runs at once
 
 
 def refresh_after_save(sender, instance, raw=False, **kwargs):
     # Fixtures load raw rows in any order; load_initial_data refreshes the index once they are all in.
     if not raw:
-        Condition.objects.filter(pk__in=condition_ids(instance)).refresh_search_index()
+        refresh_on_commit(instance)
 
 
 def refresh_after_delete(sender, instance, origin=None, **kwargs):
     # A cascade refreshes once, from the object deleted itself, not once per row it takes with it.
     if origin is instance:
-        Condition.objects.filter(pk__in=condition_ids(instance)).refresh_search_index()
+        refresh_on_commit(instance)
 
 
 for model in (Condition, Section, SectionItem, Stage, StageItem):

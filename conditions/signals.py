@@ -1,5 +1,7 @@
 """Keep each condition's search text and vector in step with its sections, however they are edited."""
 
+import threading
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -17,30 +19,24 @@ def condition_id(instance):
     return instance.stage.section.condition_id
 
 
-class RefreshOnCommit:
-    """Refreshes the conditions edited in a transaction, once each, when it commits.
+# Condition ids edited in this thread's open transaction, refreshed when it commits.
+_pending = threading.local()
 
-    Every save in the transaction queues one of these, all sharing one set of condition ids: the first to
-    run refreshes them all and empties the set, the rest find nothing to do. Django drops the queued ones
-    when their transaction or savepoint rolls back.
-    """
 
-    def __init__(self, condition_ids):
-        self.condition_ids = condition_ids
-
-    def __call__(self):
-        ids = set(self.condition_ids)
-        self.condition_ids.clear()
-        if ids:
-            Condition.objects.filter(pk__in=ids).refresh_search_index()
+def refresh_pending():
+    """Refresh every condition edited since the last refresh; later callbacks of the same commit find none."""
+    ids, _pending.ids = getattr(_pending, "ids", set()), set()
+    if ids:
+        Condition.objects.filter(pk__in=ids).refresh_search_index()
 
 
 def refresh_on_commit(instance):
     # Saving a page in the admin saves every item on it: one refresh per condition, not one per item.
-    queued = transaction.get_connection().run_on_commit
-    ids = next((func.condition_ids for _sids, func, _robust in queued if isinstance(func, RefreshOnCommit)), set())
-    ids.add(condition_id(instance))
-    transaction.on_commit(RefreshOnCommit(ids))  # outside a transaction this runs at once
+    # Ids left over from a rolled-back transaction are refreshed with the next commit, which is harmless.
+    if not hasattr(_pending, "ids"):
+        _pending.ids = set()
+    _pending.ids.add(condition_id(instance))
+    transaction.on_commit(refresh_pending)  # outside a transaction this runs at once
 
 
 def refresh_after_save(sender, instance, raw=False, **kwargs):

@@ -40,9 +40,9 @@ class OverLimit(Exception):
 
 
 def reserve(*, phone: str, email: str, ip: str) -> list[str]:
-    """Count one more request against every limit, before saving it; the keys counted, for `release`.
+    """Count one more request against every limit, before it is committed; the keys counted, for `release`.
 
-    Counting first, with the cache's atomic increment, lets no burst slip through between a check and a count.
+    Counting with the cache's atomic increment, rather than checking then counting, lets no burst slip through.
     When the new count passes a limit, nothing stays counted and OverLimit is raised. A limit of 0 is off.
     """
     counted = []
@@ -63,7 +63,7 @@ def reserve(*, phone: str, email: str, ip: str) -> list[str]:
 
 
 def release(keys: list[str]) -> None:
-    """Take back a count: the request was not saved, or was one already saved."""
+    """Take back a count: the request it was for was not saved after all."""
     for key in keys:
         try:
             cache.decr(key)

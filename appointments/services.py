@@ -63,11 +63,14 @@ def booking_request_create(
         return existing, False
     queued = _queue_new_request_mails(booking)
     send_after_commit(queued)
-    logger.info("Booking request %s saved (urgent: %s)", booking.reference, booking.is_urgent)
+    # Logged on commit: a caller may still roll the request back (the view does, past a rate limit).
+    transaction.on_commit(
+        partial(logger.info, "Booking request %s saved (urgent: %s)", booking.reference, booking.is_urgent)
+    )
     return booking, True
 
 
-def booking_request_sent_with(form_token: str | None) -> BookingRequest | None:
+def _sent_with(form_token: str | None) -> BookingRequest | None:
     """The request already saved from this form, if any: a double click or a resent form."""
     return BookingRequest.objects.filter(form_token=form_token).first() if form_token else None
 
@@ -76,7 +79,7 @@ def _insert(booking: BookingRequest) -> BookingRequest | None:
     """Insert with a fresh reference; the request already saved under the same form token if there is one."""
     for _ in range(REFERENCE_TRIES):
         # Looked up before each try: after a failed insert, a double click may have won the race for the token.
-        if existing := booking_request_sent_with(booking.form_token):
+        if existing := _sent_with(booking.form_token):
             return existing
         try:
             with transaction.atomic():

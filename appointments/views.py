@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import TemplateView
@@ -8,7 +9,7 @@ from .forms import BookingRequestForm, new_form_stamp
 from .models import BookingRequest
 from .privacy import PRIVACY_NOTICE_VERSION
 from .schedule import week_windows
-from .services import booking_request_create, booking_request_sent_with
+from .services import booking_request_create
 
 SESSION_KEY = "booking_references"
 RESENT_CHANGED_KEY = "booking_resent_changed"
@@ -29,21 +30,21 @@ def booking_request(request):
 
 
 def save(request, form):
-    """Count the request against the rate limits first, then save it; a duplicate gives its count back."""
-    fields = booking_fields(form)
+    """Save the request and count it against the rate limits in one transaction: a count past a limit undoes it.
+
+    Only the submission that creates the request counts; a double click or a resent form shows the first request.
+    """
+    fields, counted = booking_fields(form), []
     try:
-        counted = limits.reserve(phone=fields["phone"], email=fields["email"], ip=limits.client_ip(request))
+        with transaction.atomic():
+            booking, created = booking_request_create(**fields, form_token=form.form_token)
+            if created:
+                counted = limits.reserve(phone=fields["phone"], email=fields["email"], ip=limits.client_ip(request))
     except limits.OverLimit:
-        if existing := booking_request_sent_with(form.form_token):  # a double click on the last request allowed
-            return confirm(request, existing, fields)
         return render_blocked(request, status=429)
-    try:
-        booking, created = booking_request_create(**fields, form_token=form.form_token)
     except BaseException:
-        limits.release(counted)
+        limits.release(counted)  # counted, but the commit failed: the request was never made
         raise
-    if not created:
-        limits.release(counted)
     return confirm(request, booking, fields)
 
 

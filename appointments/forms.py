@@ -195,6 +195,7 @@ class BookingRequestForm(forms.Form):
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True  # the template's <form> carries the one token
+        helper.template = "appointments/includes/bookingrequest_form_fields.html"
         helper.layout = Layout(
             Fieldset(
                 "About you",

@@ -1,9 +1,11 @@
 import csv
+import re
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -15,12 +17,16 @@ from .notifications import resend, send_notifications
 from .services import booking_request_notify_confirmed
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+E164 = re.compile(r"\+\d{6,15}")
 
 
 def csv_safe(value) -> str:
-    """A spreadsheet runs a cell starting with = + - @ as a formula: a leading quote keeps it text."""
+    """A spreadsheet runs a cell starting with = + - @ as a formula: a leading quote keeps it text.
+
+    A phone number in E.164 form (+919876543210) is no formula and stays as staff would dial it.
+    """
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return f"'{text}" if text.startswith(FORMULA_STARTS) and not E164.fullmatch(text) else text
 
 
 class NotificationInline(admin.TabularInline):
@@ -108,7 +114,9 @@ class BookingRequestAdmin(admin.ModelAdmin):
         return [calendar, *super().get_urls()]
 
     def calendar_view(self, request, object_id):
-        booking = get_object_or_404(BookingRequest, pk=object_id)
+        booking = self.get_object(request, unquote(object_id))  # None for an id that is no number, too
+        if booking is None:
+            raise Http404("No such booking request.")
         if not self.has_view_permission(request, booking):
             raise PermissionDenied
         if not booking.is_booked or not booking.appointment_at:
@@ -129,6 +137,7 @@ class BookingRequestAdmin(admin.ModelAdmin):
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="booking-requests-{timezone.localdate()}.csv"'
+        response.write("\ufeff")  # a byte-order mark: without it Excel reads UTF-8 as ANSI and garbles Devanagari
         writer = csv.writer(response)
         writer.writerow(CSV_COLUMNS)
         for booking in queryset.select_related("condition", "physiotherapist"):
@@ -188,7 +197,7 @@ class NotificationAdmin(admin.ModelAdmin):
     def resend_selected(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         queued = resend(Notification.objects.filter(pk__in=ids))
-        outcome = send_notifications(ids=ids)
+        outcome = send_notifications(ids=ids, timeout=settings.BOOKING_INLINE_EMAIL_TIMEOUT)
         level = messages.WARNING if outcome[Notification.State.FAILED] else messages.SUCCESS
         self.message_user(
             request,

@@ -14,16 +14,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from clinic.models import Closure
 from conditions.models import Condition
 
 from .models import BookingRequest, BookingWindow
-from .schedule import opening_periods, windows_open_on
+from .schedule import day_schedule, windows_open_on
 
 OTHER_CONDITION = "other"
 PHONE_EXAMPLE = "e.g. 98765 43210"
 MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 STARTED_SALT = "appointments.booking-form"
+TOO_FAST = "That was quicker than we expected. Please check your details and press Send again."
+
+
+def required(message: str) -> dict:
+    return {"required": message}
 
 
 def stamp_signer():
@@ -69,10 +73,16 @@ def indian_mobile_e164(value: str) -> str:
 
 class BookingRequestForm(forms.Form):
     full_name = forms.CharField(
-        label="Your full name", max_length=100, widget=forms.TextInput({"autocomplete": "name"})
+        label="Your full name",
+        max_length=100,
+        widget=forms.TextInput({"autocomplete": "name"}),
+        error_messages=required("Please enter your full name."),
     )
     booking_for = forms.ChoiceField(
-        label="Who is the appointment for?", choices=BookingRequest.BookingFor.choices, widget=forms.RadioSelect
+        label="Who is the appointment for?",
+        choices=BookingRequest.BookingFor.choices,
+        widget=forms.RadioSelect,
+        error_messages=required("Please choose who the appointment is for."),
     )
     patient_name = forms.CharField(
         label="Patient's full name", max_length=100, required=False, help_text="Only if it is for someone else."
@@ -93,6 +103,7 @@ class BookingRequestForm(forms.Form):
         max_length=25,
         help_text=f"An Indian mobile number, {PHONE_EXAMPLE}. We'll call you on it.",
         widget=forms.TextInput({"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+        error_messages=required("Please enter a mobile number we can call."),
     )
     email = forms.EmailField(
         label="E-mail (optional)",
@@ -100,7 +111,9 @@ class BookingRequestForm(forms.Form):
         help_text="Only if you'd like an e-mail confirmation.",
         widget=forms.EmailInput({"autocomplete": "email"}),
     )
-    condition = forms.ChoiceField(label="Condition or concern")
+    condition = forms.ChoiceField(
+        label="Condition or concern", error_messages=required("Please choose a condition, or 'Other / not sure'.")
+    )
     visit_type = forms.ChoiceField(
         label="Have you been to DMPhysios before?",
         choices=[
@@ -108,9 +121,21 @@ class BookingRequestForm(forms.Form):
             (BookingRequest.VisitType.FOLLOW_UP, "Yes, this is a follow-up"),
         ],
         widget=forms.RadioSelect,
+        error_messages=required("Please tell us if you are a new patient or coming for a follow-up."),
     )
-    preferred_date = forms.DateField(label="Preferred date", widget=forms.DateInput({"type": "date"}))
-    preferred_time = forms.ChoiceField(label="Preferred time of day (IST)", widget=forms.RadioSelect)
+    preferred_date = forms.DateField(
+        label="Preferred date",
+        widget=forms.DateInput({"type": "date"}),
+        error_messages={
+            "required": "Please choose the day you'd like to come.",
+            "invalid": "Please enter a date, e.g. 3 December 2026.",
+        },
+    )
+    preferred_time = forms.ChoiceField(
+        label="Preferred time of day (IST)",
+        widget=forms.RadioSelect,
+        error_messages=required("Please choose a time of day."),
+    )
     message = forms.CharField(
         label="Anything we should know? (optional)",
         max_length=1000,
@@ -127,7 +152,9 @@ class BookingRequestForm(forms.Form):
         help_text="If you tick any of these, please seek emergency care now. We'll still record your request.",
     )
     consent = forms.BooleanField(
-        error_messages={"required": "Please tick this box so we can use your details to call you back."},
+        error_messages=required(
+            "Please tick the consent box to agree to the privacy notice: we need it to use your details and call you."
+        ),
     )
     # Honeypot: hidden from people (and from screen readers), filled in by bots that fill in everything.
     website = forms.CharField(
@@ -167,6 +194,8 @@ class BookingRequestForm(forms.Form):
     def build_helper(self):
         helper = FormHelper()
         helper.form_tag = False
+        helper.disable_csrf = True  # the template's <form> carries the one token
+        helper.template = "appointments/includes/bookingrequest_form_fields.html"
         helper.layout = Layout(
             Fieldset(
                 "About you",
@@ -211,10 +240,11 @@ class BookingRequestForm(forms.Form):
                 f"We take requests up to {settings.BOOKING_HORIZON_DAYS} days ahead. "
                 f"Please choose a date on or before {self.last_date():%-d %B %Y}."
             )
-        if closure := Closure.objects.filter(date=day).first():
+        closure, self.open_periods = day_schedule(day)
+        if closure:
             reason = f" ({closure.reason})" if closure.reason else ""
             raise forms.ValidationError(f"The clinic is closed on {day:%-d %B %Y}{reason}. Please choose another day.")
-        if not opening_periods(day):
+        if not self.open_periods:
             raise forms.ValidationError(f"The clinic is closed on {day:%A}s. Please choose another day.")
         return day
 
@@ -236,6 +266,9 @@ class BookingRequestForm(forms.Form):
         cleaned = super().clean()
         self.check_patient(cleaned)
         self.check_time_of_day(cleaned)
+        if "started" in cleaned and not self.has_error(NON_FIELD_ERRORS, "expired") and self.is_too_fast():
+            # The stamp is kept: once a person's time has passed, pressing Send again works.
+            self.add_error(None, forms.ValidationError(TOO_FAST, code="too_fast"))
         return cleaned
 
     def check_patient(self, cleaned):
@@ -265,7 +298,7 @@ class BookingRequestForm(forms.Form):
         day, chosen = cleaned.get("preferred_date"), cleaned.get("preferred_time")
         if not day or not chosen:
             return
-        offered = windows_open_on(day, self.windows)
+        offered = windows_open_on(day, self.windows, self.open_periods)
         if chosen in (w.time_of_day for w in offered):
             return
         if offered:
@@ -283,6 +316,10 @@ class BookingRequestForm(forms.Form):
         return self.cleaned_data["started"].split(":")[0]
 
     @property
+    def is_bot(self) -> bool:
+        """The honeypot, hidden from people and screen readers, came back filled in."""
+        return self.is_bound and bool(self.data.get("website"))
+
     def is_too_fast(self) -> bool:
         """True when the form came back sooner than a person could fill it."""
         if settings.BOOKING_MIN_FILL_SECONDS <= 0:
@@ -298,6 +335,16 @@ class BookingRequestForm(forms.Form):
         if self.has_error(NON_FIELD_ERRORS, "expired"):
             self.data = self.data.copy()
             self.data["started"] = new_form_stamp()
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """(element id, message) for the summary at the top, in page order: each error links to its field."""
+        return [(self.anchor(field), error) for field in self.visible_fields() for error in field.errors]
+
+    @staticmethod
+    def anchor(field) -> str:
+        # A group of radios or checkboxes has no element of its own: link to its first choice.
+        grouped = isinstance(field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple))
+        return f"{field.auto_id}_0" if grouped else field.auto_id
 
     @property
     def has_red_flags(self) -> bool:

@@ -35,15 +35,37 @@ def _counters(*, phone: str, email: str, ip: str):
         yield _key("ip", ip, hour), settings.BOOKING_RATE_LIMIT_PER_IP_PER_HOUR, HOUR
 
 
-def is_over_limit(*, phone: str, email: str, ip: str) -> bool:
-    """True when one more request would pass a limit. A limit of 0 turns that limit off."""
-    return any(limit > 0 and cache.get(key, 0) >= limit for key, limit, _ in _counters(phone=phone, email=email, ip=ip))
+class OverLimit(Exception):
+    """One more request would pass a rate limit."""
 
 
-def count_request(*, phone: str, email: str, ip: str) -> None:
-    for key, _, timeout in _counters(phone=phone, email=email, ip=ip):
+def reserve(*, phone: str, email: str, ip: str) -> list[str]:
+    """Count one more request against every limit, before it is committed; the keys counted, for `release`.
+
+    Counting with the cache's atomic increment, rather than checking then counting, lets no burst slip through.
+    When the new count passes a limit, nothing stays counted and OverLimit is raised. A limit of 0 is off.
+    """
+    counted = []
+    for key, limit, timeout in _counters(phone=phone, email=email, ip=ip):
+        if limit <= 0:
+            continue
         cache.add(key, 0, timeout)
         try:
-            cache.incr(key)
+            count = cache.incr(key)
         except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout)
+            cache.add(key, 1, timeout)
+            count = 1
+        counted.append(key)
+        if count > limit:
+            release(counted)
+            raise OverLimit
+    return counted
+
+
+def release(keys: list[str]) -> None:
+    """Take back a count: the request it was for was not saved after all."""
+    for key in keys:
+        try:
+            cache.decr(key)
+        except ValueError:  # expired meanwhile: nothing left to take back
+            pass

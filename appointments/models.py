@@ -1,7 +1,7 @@
 """Booking requests from the website, their outbox of e-mails, and the clinic's booking data."""
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -46,9 +46,9 @@ class BookingWindow(models.Model):
     def __str__(self):
         return f"{self.get_time_of_day_display()} ({self.starts:%H:%M}–{self.ends:%H:%M} IST)"
 
-    def overlaps(self, periods):
-        """True when the window meets any of the (opens, closes) periods."""
-        return any(opens < self.ends and self.starts < closes for opens, closes in periods)
+    def has_open_time(self, periods, after=time.min):
+        """True when some time inside this window and one of the (opens, closes) periods is later than `after`."""
+        return any(max(opens, self.starts, after) < min(closes, self.ends) for opens, closes in periods)
 
 
 class NotificationRecipient(models.Model):
@@ -170,6 +170,7 @@ class BookingRequest(models.Model):
     physiotherapist = models.ForeignKey(
         Physiotherapist,
         on_delete=models.PROTECT,
+        limit_choices_to={"is_active": True},
         null=True,
         blank=True,
         related_name="booking_requests",
@@ -226,6 +227,10 @@ class BookingRequest(models.Model):
     @property
     def appointment_ends_at(self):
         return self.appointment_at + timedelta(minutes=settings.BOOKING_APPOINTMENT_MINUTES)
+
+    def differs_from(self, fields: dict) -> bool:
+        """True when a resent form asks for something other than what this request saved."""
+        return any(getattr(self, name) != value for name, value in fields.items() if name != "consent_version")
 
     def red_flag_labels(self):
         return [self.RedFlag(flag).label for flag in self.red_flags if flag in self.RedFlag.values]

@@ -1,10 +1,12 @@
 """The outbox: each row is claimed with one UPDATE before it is sent, so no message ever goes twice."""
 
 import logging
+import smtplib
 from collections import Counter
+from contextlib import suppress
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -17,15 +19,32 @@ from .models import Notification
 logger = logging.getLogger(__name__)
 
 
-def send_notifications(*, ids: list[int] | None = None) -> Counter:
-    """Send the due rows (or the due rows among `ids`); count what was sent and what failed."""
+# The server did not answer or hung up: the rest of the batch would only wait on it again.
+UNREACHABLE = (TimeoutError, ConnectionError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)
+
+
+def send_notifications(*, ids: list[int] | None = None, timeout: float | None = None) -> Counter:
+    """Send the due rows (or the due rows among `ids`) over one connection; count what was sent and what failed.
+
+    `timeout` bounds each wait on the mail server, in seconds; None means EMAIL_TIMEOUT.
+    """
     due = Notification.objects.due()
     if ids is not None:
         due = due.filter(pk__in=ids)
-    outcome = Counter()
-    for pk in list(due.order_by("pk").values_list("pk", flat=True)):
-        if claim(pk):
-            outcome[deliver(pk)] += 1
+    outcome, unreachable = Counter(), None
+    connection = get_connection(timeout=timeout)
+    try:
+        for pk in list(due.order_by("pk").values_list("pk", flat=True)):
+            if not claim(pk):
+                continue
+            error = unreachable or deliver(pk, connection)
+            if error:
+                fail(pk, error)
+                unreachable = unreachable or (error if isinstance(error, UNREACHABLE) else None)
+            outcome[Notification.State.FAILED if error else Notification.State.SENT] += 1
+    finally:
+        with suppress(OSError):  # every row's outcome is already recorded; a failed goodbye changes none
+            connection.close()
     return outcome
 
 
@@ -39,27 +58,35 @@ def claim(pk: int) -> bool:
     return claimed.update(state=Notification.State.SENDING, claimed_at=now, attempts=F("attempts") + 1) == 1
 
 
-def deliver(pk: int) -> str:
+def deliver(pk: int, connection) -> Exception | None:
+    """Send one claimed row and mark it sent; the error, if sending failed."""
     notification = Notification.objects.select_related(
         "booking_request__condition", "booking_request__physiotherapist"
     ).get(pk=pk)
-    mine = Notification.objects.filter(pk=pk, state=Notification.State.SENDING)
     try:
-        build_message(notification).send()
+        connection.open()  # once per batch: a no-op while the connection is open
+        connection.send_messages([build_message(notification)])
     except Exception as error:  # any failure is recorded on the row and retried, never raised to the patient
-        now = timezone.now()
-        mine.update(
-            state=Notification.State.FAILED,
-            last_error=f"{type(error).__name__}: {error}"[:2000],
-            next_attempt_at=notification.retry_at(now),
-            claimed_at=None,
-        )
-        # The error text may quote the recipient's address: it stays in the database, not in the log.
-        logger.warning("Notification %s (%s) failed: %s", pk, notification.kind, type(error).__name__)
-        return Notification.State.FAILED
-    mine.update(state=Notification.State.SENT, sent_at=timezone.now(), last_error="", claimed_at=None)
+        return error
+    claimed(pk).update(state=Notification.State.SENT, sent_at=timezone.now(), last_error="", claimed_at=None)
     logger.info("Notification %s (%s) sent", pk, notification.kind)
-    return Notification.State.SENT
+    return None
+
+
+def fail(pk: int, error: Exception) -> None:
+    notification = Notification.objects.get(pk=pk)
+    claimed(pk).update(
+        state=Notification.State.FAILED,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        next_attempt_at=notification.retry_at(timezone.now()),
+        claimed_at=None,
+    )
+    # The error text may quote the recipient's address: it stays in the database, not in the log.
+    logger.warning("Notification %s (%s) failed: %s", pk, notification.kind, type(error).__name__)
+
+
+def claimed(pk: int):
+    return Notification.objects.filter(pk=pk, state=Notification.State.SENDING)
 
 
 def build_message(notification: Notification) -> EmailMessage:

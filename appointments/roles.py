@@ -6,9 +6,12 @@ from django.db.models import Q
 FRONT_DESK = "Front desk"
 CONTENT_EDITORS = "Content editors"
 
-# Patient data for the front desk; clinic details, booking windows and recipients stay with superusers.
-FRONT_DESK_PERMISSIONS = Q(content_type__app_label="appointments") & (
-    Q(content_type__model="bookingrequest") | Q(content_type__model="notification", codename__regex=r"^(view|change)_")
+# The front desk views and works requests (and resends notifications); requests come only from patients, and
+# deleting them is for superusers and the purge command. Clinic details, windows and recipients: superusers only.
+FRONT_DESK_PERMISSIONS = Q(
+    content_type__app_label="appointments",
+    content_type__model__in=["bookingrequest", "notification"],
+    codename__regex=r"^(view|change)_",
 )
 # Every model of the conditions app, including ones added later, and the physiotherapists who review pages.
 CONTENT_EDITOR_PERMISSIONS = Q(content_type__app_label="conditions") | Q(

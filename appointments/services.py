@@ -4,6 +4,7 @@ import logging
 from datetime import date
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -38,8 +39,6 @@ def booking_request_create(
     form_token: str | None = None,
 ) -> tuple[BookingRequest, bool]:
     """Save a request and queue its e-mails; (request, created). A form token already used returns its request."""
-    if form_token and (existing := BookingRequest.objects.filter(form_token=form_token).first()):
-        return existing, False
     booking = BookingRequest(
         full_name=full_name,
         booking_for=booking_for,
@@ -63,27 +62,42 @@ def booking_request_create(
     if existing:
         return existing, False
     queued = _queue_new_request_mails(booking)
-    # robust: whatever goes wrong while sending, the patient still gets the confirmation page.
-    transaction.on_commit(partial(send_notifications, ids=[n.pk for n in queued]), robust=True)
-    logger.info("Booking request %s saved (urgent: %s)", booking.reference, booking.is_urgent)
+    send_after_commit(queued)
+    # Logged on commit: a caller may still roll the request back (the view does, past a rate limit).
+    transaction.on_commit(
+        partial(logger.info, "Booking request %s saved (urgent: %s)", booking.reference, booking.is_urgent)
+    )
     return booking, True
+
+
+def _sent_with(form_token: str | None) -> BookingRequest | None:
+    """The request already saved from this form, if any: a double click or a resent form."""
+    return BookingRequest.objects.filter(form_token=form_token).first() if form_token else None
 
 
 def _insert(booking: BookingRequest) -> BookingRequest | None:
     """Insert with a fresh reference; the request already saved under the same form token if there is one."""
     for _ in range(REFERENCE_TRIES):
+        # Looked up before each try: after a failed insert, a double click may have won the race for the token.
+        if existing := _sent_with(booking.form_token):
+            return existing
         try:
             with transaction.atomic():
                 booking.save(force_insert=True)
             return None
-        except IntegrityError:
-            # Either a double click won the race for the same form token, or (rarely) the reference was taken.
-            if booking.form_token and (
-                existing := BookingRequest.objects.filter(form_token=booking.form_token).first()
-            ):
-                return existing
+        except IntegrityError:  # the token (checked again above) or, rarely, the reference was taken
             booking.reference = BookingRequest._meta.get_field("reference").default()
     raise IntegrityError("Could not find a free booking reference.")
+
+
+def send_after_commit(notifications: list[Notification]) -> None:
+    """Try the e-mails once the request is safely saved, waiting briefly on the mail server: cron retries the rest.
+
+    robust: whatever goes wrong while sending, the patient (or staff member) still gets their page.
+    """
+    ids = [n.pk for n in notifications]
+    send = partial(send_notifications, ids=ids, timeout=settings.BOOKING_INLINE_EMAIL_TIMEOUT)
+    transaction.on_commit(send, robust=True)
 
 
 def _queue_new_request_mails(booking: BookingRequest) -> list[Notification]:
@@ -112,5 +126,5 @@ def booking_request_notify_confirmed(*, booking_request: BookingRequest) -> Noti
         kind=Notification.Kind.PATIENT_CONFIRMATION,
         recipient=booking_request.email,
     )
-    transaction.on_commit(partial(send_notifications, ids=[notification.pk]), robust=True)
+    send_after_commit([notification])
     return notification

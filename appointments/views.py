@@ -1,17 +1,18 @@
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import TemplateView
 
+from . import limits
 from .forms import BookingRequestForm, new_form_stamp
-from .limits import client_ip, count_request, is_over_limit
 from .models import BookingRequest
 from .privacy import PRIVACY_NOTICE_VERSION
-from .schedule import weekly_windows
+from .schedule import week_windows
 from .services import booking_request_create
 
 SESSION_KEY = "booking_references"
-TOO_FAST = "That was quicker than we expected. Please check your details and press Send again."
+RESENT_CHANGED_KEY = "booking_resent_changed"
 
 
 def booking_request(request):
@@ -19,24 +20,32 @@ def booking_request(request):
     if request.method != "POST":
         form = BookingRequestForm(initial={"condition": request.GET.get("condition", ""), "started": new_form_stamp()})
         return render_form(request, form)
-    if request.POST.get("website"):
-        return render_blocked(request, status=400)
     form = BookingRequestForm(request.POST)
+    if form.is_bot:
+        return render_blocked(request, status=400)
     if not form.is_valid():
         form.renew_stamp_if_expired()
         return render_form(request, form)
-    if existing := BookingRequest.objects.filter(form_token=form.form_token).first():
-        return confirm(request, existing)  # a double click or a resent form: the first request stands
-    if form.is_too_fast:
-        form.add_error(None, TOO_FAST)
-        return render_form(request, form)
-    who = {"phone": form.cleaned_data["phone"], "email": form.cleaned_data["email"], "ip": client_ip(request)}
-    if is_over_limit(**who):
+    return save(request, form)
+
+
+def save(request, form):
+    """Save the request and count it against the rate limits in one transaction: a count past a limit undoes it.
+
+    Only the submission that creates the request counts; a double click or a resent form shows the first request.
+    """
+    fields, counted = booking_fields(form), []
+    try:
+        with transaction.atomic():
+            booking, created = booking_request_create(**fields, form_token=form.form_token)
+            if created:
+                counted = limits.reserve(phone=fields["phone"], email=fields["email"], ip=limits.client_ip(request))
+    except limits.OverLimit:
         return render_blocked(request, status=429)
-    booking, created = booking_request_create(**booking_fields(form), form_token=form.form_token)
-    if created:
-        count_request(**who)
-    return confirm(request, booking)
+    except BaseException:
+        limits.release(counted)  # counted, but the commit failed: the request was never made
+        raise
+    return confirm(request, booking, fields)
 
 
 def booking_fields(form) -> dict:
@@ -52,7 +61,7 @@ def booking_fields(form) -> dict:
 def render_form(request, form):
     context = {
         "form": form,
-        "weekly_windows": weekly_windows(form.windows),
+        "week_windows": week_windows(form.windows),
         "urgent": form.has_red_flags,
         "retention_days": settings.BOOKING_RETENTION_DAYS,
     }
@@ -63,11 +72,13 @@ def render_blocked(request, status):
     return render(request, "appointments/bookingrequest_blocked.html", status=status)
 
 
-def confirm(request, booking):
-    """Remember, in this browser's session only, that it may see this confirmation page."""
+def confirm(request, booking, fields):
+    """Let this browser, and only this one, see the confirmation; say so if a resent form asked for changes."""
     references = request.session.get(SESSION_KEY, [])
     if booking.reference not in references:
         request.session[SESSION_KEY] = [*references[-19:], booking.reference]
+    if booking.differs_from(fields):
+        request.session[RESENT_CHANGED_KEY] = booking.reference
     return redirect(booking)
 
 
@@ -75,7 +86,11 @@ def booking_request_sent(request, reference):
     if reference not in request.session.get(SESSION_KEY, []):
         raise Http404("Only the browser that sent a request can see its confirmation.")
     booking = get_object_or_404(BookingRequest, reference=reference)
-    context = {"booking": booking, "callback_hours": settings.BOOKING_CALLBACK_WORKING_HOURS}
+    context = {
+        "booking": booking,
+        "callback_hours": settings.BOOKING_CALLBACK_WORKING_HOURS,
+        "resent_changed": request.session.pop(RESENT_CHANGED_KEY, None) == reference,
+    }
     return render(request, "appointments/bookingrequest_sent.html", context)
 
 

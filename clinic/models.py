@@ -71,9 +71,14 @@ class ClinicDetails(models.Model):
         return "".join(c for c in self.whatsapp if c.isdigit())
 
     def weekly_hours(self):
-        """[(day name, [OpeningHours, ...]), ...] Monday first; an empty list is a closed day."""
-        hours = list(self.opening_hours.all()) if self.pk else []
-        return [(label, [h for h in hours if h.weekday == day]) for day, label in Weekday.choices]
+        """[(day name, [OpeningHours, ...]), ...] Monday first; an empty list is a closed day.
+
+        Read once per instance: every page shows the hours in the footer and again in its structured data,
+        from the one ClinicDetails the context processor loads for the request."""
+        if not hasattr(self, "_weekly_hours"):
+            hours = list(self.opening_hours.all()) if self.pk else []
+            self._weekly_hours = [(label, [h for h in hours if h.weekday == day]) for day, label in Weekday.choices]
+        return self._weekly_hours
 
     def one_line_address(self):
         parts = (self.street_address, self.locality, self.region, self.postal_code)

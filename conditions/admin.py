@@ -80,9 +80,13 @@ class ConditionAdmin(nested_admin.NestedModelAdmin):
     ]
     inlines = [UrgentAdviceInline, SectionInline]
 
+    def get_queryset(self, request):
+        # The column reads the same annotation the review status filter filters on, so they cannot disagree.
+        return super().get_queryset(request).with_review_state()
+
     @admin.display(description="Review status", ordering="next_review_due")
     def review_status_display(self, condition):
-        return condition.review_status.label
+        return ReviewStatus(condition.review_state).label
 
     actions = ["publish", "unpublish"]
 

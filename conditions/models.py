@@ -7,7 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,7 +41,8 @@ class ReviewStatus(models.TextChoices):
 
 
 def review_status_q(status, today):
-    """The filter for one review status on a given day; Condition.review_status says the same per page."""
+    """The one rule for a page's review status on a given day. The admin's column and filter both read it
+    through ConditionQuerySet.with_review_state(); Condition.review_status applies the same dates to one page."""
     reviewed = Q(last_reviewed__isnull=False)
     soon = today + REVIEW_DUE_WARNING
     return {
@@ -57,8 +58,14 @@ class ConditionQuerySet(models.QuerySet):
         """The one rule for what the public sees."""
         return self.filter(status=Condition.Status.PUBLISHED)
 
+    def with_review_state(self, today=None):
+        """Annotates each condition's review status as `review_state` (a ReviewStatus value)."""
+        today = today or timezone.localdate()
+        whens = [When(review_status_q(status, today), then=Value(status.value)) for status in ReviewStatus]
+        return self.annotate(review_state=Case(*whens, output_field=models.CharField()))
+
     def with_review_status(self, status, today=None):
-        return self.filter(review_status_q(status, today or timezone.localdate()))
+        return self.with_review_state(today).filter(review_state=status)
 
     def refresh_search_index(self):
         for condition in self.prefetch_related(section_content()):
@@ -165,7 +172,13 @@ class Condition(models.Model):
             models.CheckConstraint(condition=~Q(slug="search"), name="condition_slug_not_reserved"),
             models.CheckConstraint(
                 condition=Q(reviewer__isnull=True, last_reviewed__isnull=True, next_review_due__isnull=True)
-                | Q(reviewer__isnull=False, last_reviewed__isnull=False, next_review_due__gt=models.F("last_reviewed")),
+                | Q(
+                    reviewer__isnull=False,
+                    last_reviewed__isnull=False,
+                    # Spelled out: a NULL next review would make the comparison unknown, which a CHECK lets pass.
+                    next_review_due__isnull=False,
+                    next_review_due__gt=models.F("last_reviewed"),
+                ),
                 name="condition_review_complete",
                 violation_error_message="A review needs a reviewer, the review date and a later next review date.",
             ),
@@ -225,13 +238,14 @@ class Condition(models.Model):
 
     @property
     def review_status(self):
+        """review_status_q's rule for this page today. A reviewed page always has a next review date
+        (save() fills it in and a constraint insists), so there is no fallback here to disagree with it."""
         today = timezone.localdate()
         if not self.last_reviewed:
             return ReviewStatus.NEVER
-        due = self.next_review_due or _years_after(self.last_reviewed, REVIEW_CYCLE_YEARS)
-        if due < today:
+        if self.next_review_due < today:
             return ReviewStatus.OVERDUE
-        if due <= today + REVIEW_DUE_WARNING:
+        if self.next_review_due <= today + REVIEW_DUE_WARNING:
             return ReviewStatus.DUE
         return ReviewStatus.UP_TO_DATE
 

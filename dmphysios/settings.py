@@ -257,3 +257,6 @@ BOOKING_RETENTION_DAYS = env.int("BOOKING_RETENTION_DAYS", default=365)
 BOOKING_NOTIFICATION_MAX_ATTEMPTS = env.int("BOOKING_NOTIFICATION_MAX_ATTEMPTS", default=8)
 # First retry after this many seconds, doubling each time (at most six hours apart).
 BOOKING_NOTIFICATION_RETRY_SECONDS = env.int("BOOKING_NOTIFICATION_RETRY_SECONDS", default=60)
+# Seconds to wait on the mail server right after a request is saved, while the patient waits; cron's
+# send_notifications retries with EMAIL_TIMEOUT.
+BOOKING_INLINE_EMAIL_TIMEOUT = env.int("BOOKING_INLINE_EMAIL_TIMEOUT", default=3)

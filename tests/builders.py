@@ -15,7 +15,10 @@ def make_condition(title="Test Condition", status=Condition.Status.PUBLISHED, **
     fields.setdefault("slug", title.lower().replace(" ", "-"))
     fields.setdefault("summary", f"A short summary of {title}.")
     fields.setdefault("category", make_category())
-    return Condition.objects.create(title=title, status=status, **fields)
+    condition = Condition.objects.create(title=title, status=status, **fields)
+    # The save's own refresh waits for a commit that a test's transaction never makes.
+    condition.refresh_search_index()
+    return condition
 
 
 def add_section(condition, kind=Section.Kind.SYMPTOMS, items=(), heading=None, **fields):

@@ -1,7 +1,12 @@
+import threading
+
 import pytest
+from django.conf import settings as live_settings
 from django.test import Client
 
+from appointments import limits
 from appointments.models import BookingRequest
+from dmphysios import settings as production
 from tests.appointments.booking import BOOK, VALID, form_stamp, page, send, text
 
 pytestmark = pytest.mark.usefixtures("booking_db")
@@ -24,7 +29,8 @@ def test_a_form_sent_faster_than_a_person_can_fill_it_is_not_saved_but_can_be_se
     clock.shift(1)
     too_fast = client.post(BOOK, {**VALID, "started": stamp})
     assert too_fast.status_code == 200
-    assert "That was quicker than we expected" in text(too_fast)
+    assert text(too_fast).count("That was quicker than we expected") == 1
+    assert "That was quicker than we expected" in page(too_fast).find(id="form-problems").get_text()
     assert page(too_fast).find("input", attrs={"name": "full_name"})["value"] == "Priya Sharma"
     assert not BookingRequest.objects.exists()
 
@@ -58,6 +64,78 @@ def test_a_double_click_or_a_resent_form_creates_one_request(client, clock):
     assert BookingRequest.objects.count() == 1
     assert first.url == second.url == BookingRequest.objects.get().get_absolute_url()
     assert client.get(second.url).status_code == 200
+
+
+def test_going_back_and_resending_the_same_form_shows_the_first_request_again_without_a_warning(client, clock):
+    data = {**VALID, "started": form_stamp(client)}
+    clock.shift(20)
+    first = client.post(BOOK, data)
+    clock.shift(60)
+    again = client.post(BOOK, data)
+    assert again.url == first.url
+    assert "already sent" not in text(client.get(again.url))
+
+
+def test_going_back_and_resending_with_a_change_says_the_request_was_already_sent_and_how_to_change_it(client, clock):
+    data = {**VALID, "started": form_stamp(client)}
+    clock.shift(20)
+    client.post(BOOK, data)
+    clock.shift(60)
+    changed = client.post(BOOK, {**data, "preferred_time": "evening"})
+
+    booking = BookingRequest.objects.get()
+    assert booking.preferred_time == "morning"
+    shown = text(client.get(changed.url))
+    assert f"This request was already sent (reference {booking.reference})" in shown
+    assert "To change it, call us on 0120-0000000" in shown
+    assert "Thursday 3 December 2026, morning (IST)" in shown
+    assert "already sent" not in text(client.get(changed.url)), "the warning belongs to that one resend"
+
+
+def test_a_double_click_does_not_use_up_the_phones_daily_limit(client, clock):
+    data = {**VALID, "started": form_stamp(client)}
+    clock.shift(20)
+    client.post(BOOK, data)
+    client.post(BOOK, data)
+    assert send(client, clock).status_code == 302
+    assert send(client, clock).status_code == 302
+    assert BookingRequest.objects.count() == 3
+    assert send(client, clock).status_code == 429
+
+
+def test_a_double_click_on_the_last_request_allowed_still_shows_its_confirmation(client, clock):
+    send(client, clock)
+    send(client, clock)
+    data = {**VALID, "started": form_stamp(client)}
+    clock.shift(20)
+    first = client.post(BOOK, data)
+    second = client.post(BOOK, data)
+    assert second.status_code == 302
+    assert second.url == first.url
+    assert BookingRequest.objects.count() == 3
+
+
+def test_a_burst_of_simultaneous_attempts_lets_at_most_the_limit_through(settings):
+    settings.BOOKING_RATE_LIMIT_PER_PHONE_PER_DAY = 3
+    start, passed = threading.Barrier(20), []
+
+    def attempt():
+        start.wait()
+        try:
+            passed.append(limits.reserve(phone="+919876543210", email="", ip=""))
+        except limits.OverLimit:
+            pass
+
+    threads = [threading.Thread(target=attempt) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(passed) == 3
+    with pytest.raises(limits.OverLimit):
+        limits.reserve(phone="+919876543210", email="", ip="")
+    limits.release(passed[0])  # a request that then failed to save gives its place back
+    assert limits.reserve(phone="+919876543210", email="", ip="")
 
 
 def test_three_requests_a_day_from_one_phone_then_a_polite_block_with_the_clinics_number(client, clock):
@@ -114,13 +192,18 @@ def test_behind_one_trusted_proxy_patients_on_different_addresses_are_counted_ap
     assert send(forged, clock, phone="98765 00003").status_code == 429
 
 
-def test_the_production_defaults_keep_every_protection_on():
-    from dmphysios import settings as production
+PROTECTIONS = ["BOOKING_MIN_FILL_SECONDS", "BOOKING_RATE_LIMIT_PER_PHONE_PER_DAY", "BOOKING_TRUSTED_PROXY_COUNT"]
 
-    assert production.BOOKING_MIN_FILL_SECONDS >= 3
-    assert production.BOOKING_RATE_LIMIT_PER_PHONE_PER_DAY == 3
-    assert production.BOOKING_RATE_LIMIT_PER_EMAIL_PER_DAY == 3
-    assert production.BOOKING_RATE_LIMIT_PER_IP_PER_HOUR == 10
+
+def test_with_the_production_defaults_a_bot_a_hurried_form_and_a_fourth_request_from_one_phone_are_refused(clock):
+    # These tests run on the production values (nothing here overrides them): the form itself must block.
+    assert [getattr(live_settings, name) for name in PROTECTIONS] == [getattr(production, name) for name in PROTECTIONS]
+    assert send(Client(), clock, website="http://spam.example").status_code == 400
+    assert "That was quicker than we expected" in text(send(Client(), clock, seconds_to_fill=1))
+    for _ in range(3):
+        assert send(Client(), clock, seconds_to_fill=5).status_code == 302
+    assert send(Client(), clock, seconds_to_fill=5).status_code == 429
+    assert BookingRequest.objects.count() == 3
     assert "django.middleware.csrf.CsrfViewMiddleware" in production.MIDDLEWARE
 
 

@@ -1,10 +1,15 @@
+import json
 import re
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from appointments.forms import BookingRequestForm
 from appointments.models import BookingRequest
 from appointments.privacy import PRIVACY_NOTICE_VERSION
-from tests.appointments.booking import BOOK, VALID, error_next_to, page, send, text
+from tests.appointments.booking import BOOK, VALID, error_next_to, form_stamp, page, send, text
 
 pytestmark = pytest.mark.usefixtures("booking_db")
 
@@ -77,28 +82,27 @@ def test_other_not_sure_saves_a_request_without_a_condition(client, clock):
 
 def test_another_browser_cannot_open_the_confirmation_page(client, clock, django_user_model):
     response = send(client, clock)
-    from django.test import Client
-
     assert Client().get(response.url).status_code == 404
     assert client.get(response.url).status_code == 200
 
 
 INVALID = [
-    ("full_name", "", "This field is required."),
-    ("full_name", "1", "Please enter your full name"),
-    ("booking_for", None, "This field is required."),
-    ("phone", "", "This field is required."),
+    ("full_name", "", "Please enter your full name."),
+    ("full_name", "1", "Please enter your full name, e.g. Priya Sharma."),
+    ("booking_for", None, "Please choose who the appointment is for."),
+    ("phone", "", "Please enter a mobile number we can call."),
     ("phone", "12345", "an Indian mobile number has 10"),
     ("email", "priya@", "Enter a valid email address."),
-    ("condition", "", "This field is required."),
-    ("visit_type", None, "This field is required."),
-    ("preferred_date", "", "This field is required."),
+    ("condition", "", "Please choose a condition, or 'Other / not sure'."),
+    ("visit_type", None, "Please tell us if you are a new patient or coming for a follow-up."),
+    ("preferred_date", "", "Please choose the day you'd like to come."),
+    ("preferred_date", "next week", "Please enter a date, e.g. 3 December 2026."),
     ("preferred_date", "2026-12-01", "That date has passed."),
     ("preferred_date", "2027-03-01", "We take requests up to 60 days ahead."),
     ("preferred_date", "2026-12-06", "The clinic is closed on Sundays."),
-    ("preferred_time", None, "This field is required."),
+    ("preferred_time", None, "Please choose a time of day."),
     ("message", "x" * 1001, "Ensure this value has at most 1000 characters"),
-    ("consent", None, "Please tick this box so we can use your details to call you back."),
+    ("consent", None, "Please tick the consent box to agree to the privacy notice"),
 ]
 
 
@@ -122,10 +126,49 @@ def test_each_invalid_answer_gets_its_own_message_next_to_its_field_and_nothing_
     assert not BookingRequest.objects.exists()
 
 
+def test_no_answer_is_ever_met_with_a_bare_this_field_is_required(client, clock):
+    everything_missing = {field: None for field in VALID if field != "started"}
+    response = send(client, clock, **everything_missing)
+    assert "This field is required" not in response.text
+    for field in ("full_name", "booking_for", "phone", "condition", "visit_type", "preferred_date"):
+        assert error_next_to(response, field).startswith("Please"), field
+    assert error_next_to(response, "preferred_time") == "Please choose a time of day."
+    assert error_next_to(response, "consent").startswith("Please tick the consent box")
+
+
+def test_the_summary_at_the_top_links_each_mistake_to_its_field_and_can_take_focus(client, clock):
+    response = send(client, clock, full_name="", booking_for=None, phone="12", consent=None)
+    summary = page(response).find(id="form-problems")
+    assert summary["tabindex"] == "-1"
+    links = {link.get_text(): link["href"] for link in summary.find_all("a")}
+    assert links == {
+        "Please enter your full name.": "#id_full_name",
+        "Please choose who the appointment is for.": "#id_booking_for_0",
+        "That number has 2 digits; an Indian mobile number has 10, e.g. 98765 43210.": "#id_phone",
+        "Please tick the consent box to agree to the privacy notice: we need it to use your details and call you.": (
+            "#id_consent"
+        ),
+    }
+    for href in links.values():
+        assert page(response).find(id=href[1:]).name == "input"
+
+
+def test_the_asterisk_is_explained_once_at_the_top_of_the_form(client):
+    form = page(client.get(BOOK)).find("form", class_="booking-form")
+    [note] = [p for p in form.find_all("p") if "are required" in p.get_text()]
+    assert " ".join(note.get_text().split()) == "Questions marked * are required."
+    assert form.find("p") is note
+    assert form.find("label", attrs={"for": "id_full_name"}).find(class_="asteriskField")
+
+
+def test_the_form_carries_exactly_one_csrf_token(client):
+    assert len(page(client.get(BOOK)).find_all("input", attrs={"name": "csrfmiddlewaretoken"})) == 1
+
+
 def test_several_mistakes_are_each_explained_and_counted_at_the_top(client, clock):
     response = send(client, clock, full_name="", phone="98765 ABCDE", preferred_date="2026-12-06")
     assert "Please check 3 answers below" in text(response)
-    assert "This field is required." in error_next_to(response, "full_name")
+    assert "Please enter your full name." in error_next_to(response, "full_name")
     assert "digits only" in error_next_to(response, "phone")
     assert "closed on Sundays" in error_next_to(response, "preferred_date")
     assert page(response).find("input", attrs={"name": "phone"})["value"] == "98765 ABCDE"
@@ -152,9 +195,55 @@ def test_a_time_of_day_outside_that_days_opening_hours_is_refused(client, clock)
 
 
 def test_a_time_of_day_already_over_today_is_refused(client, clock):
+    # Wednesday 14:00, in the 13:30-16:30 break: the afternoon window (12:00-16:30) has no open time left.
     clock.move_to("2026-12-02T14:00+05:30")
     response = send(client, clock, preferred_date="2026-12-02", preferred_time="morning")
-    assert "we can see you in the afternoon or evening" in error_next_to(response, "preferred_time")
+    assert "On Wednesday 2 December we can see you in the evening. Please choose one." in error_next_to(
+        response, "preferred_time"
+    )
+
+
+@pytest.mark.parametrize(
+    ("now", "time_of_day", "offered"),
+    [
+        ("2026-12-02T14:00+05:30", "afternoon", False),  # in the break: the afternoon's open time is over
+        ("2026-12-02T13:00+05:30", "afternoon", True),  # half an hour of the afternoon is still open
+        ("2026-12-02T11:59+05:30", "morning", True),
+        ("2026-12-02T12:00+05:30", "morning", False),
+        ("2026-12-02T20:00+05:30", "evening", True),
+    ],
+)
+def test_today_a_time_of_day_is_offered_only_while_open_time_is_left_in_it(client, clock, now, time_of_day, offered):
+    clock.move_to(now)
+    response = send(client, clock, seconds_to_fill=10, preferred_date="2026-12-02", preferred_time=time_of_day)
+    assert (response.status_code == 302) is offered
+
+
+def test_on_saturday_after_closing_there_is_no_time_left_today(client, clock):
+    clock.move_to("2026-12-05T14:30+05:30")  # Saturday: open 09:00-14:00
+    response = send(client, clock, preferred_date="2026-12-05", preferred_time="afternoon")
+    assert "There's no time left to see you that day. Please choose a later date." in error_next_to(
+        response, "preferred_date"
+    )
+    assert not BookingRequest.objects.exists()
+
+
+def test_the_script_is_told_which_times_of_day_are_left_today(client, clock):
+    clock.move_to("2026-12-02T14:00+05:30")
+    windows = json.loads(page(client.get(BOOK)).find(id="booking-windows").get_text())
+    assert windows["today"] == "2026-12-02"
+    assert windows["today_windows"] == ["evening"]
+    assert windows["weekdays"]["5"] == ["morning", "afternoon"]
+
+
+def test_checking_a_date_and_time_asks_the_database_once_for_closures_and_once_for_opening_hours(clock):
+    data = {**VALID, "started": form_stamp(Client())}
+    clock.shift(30)
+    with CaptureQueriesContext(connection) as queries:
+        assert BookingRequestForm(data).is_valid()
+    asked = [q["sql"] for q in queries.captured_queries]
+    assert sum('"clinic_closure"' in sql for sql in asked) == 1
+    assert sum('"clinic_openinghours"' in sql for sql in asked) == 1
 
 
 def test_a_patient_under_18_must_be_booked_by_a_parent_or_guardian(client, clock):

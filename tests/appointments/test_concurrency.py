@@ -66,3 +66,27 @@ def test_the_same_form_sent_twenty_times_at_once_creates_one_request(seeded, clo
     assert statuses == [302] * THREADS
     assert BookingRequest.objects.count() == 1
     assert Notification.objects.count() == 1
+
+
+def test_a_burst_of_twenty_different_forms_from_one_phone_saves_only_the_daily_limit(seeded, clock):
+    browsers = [Client() for _ in range(THREADS)]
+    forms = [{**VALID, "started": form_stamp(browser)} for browser in browsers]
+    clock.shift(30)
+    start, statuses = threading.Barrier(THREADS), []
+
+    def submit(browser, data):
+        try:
+            start.wait()
+            statuses.append(browser.post(BOOK, data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=pair) for pair in zip(browsers, forms, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [302] * 3 + [429] * (THREADS - 3)
+    assert BookingRequest.objects.count() == 3
+    assert Notification.objects.count() == 3

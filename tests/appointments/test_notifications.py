@@ -1,12 +1,16 @@
 import logging
+import time
+from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from appointments.models import BookingRequest, Notification, NotificationRecipient
 from appointments.notifications import claim, send_notifications
+from appointments.services import booking_request_create
 from tests.appointments.booking import send
-from tests.appointments.mailserver import body
+from tests.appointments.mailserver import SilentServer, body
 
 pytestmark = pytest.mark.usefixtures("booking_db")
 PATIENT = "priya@example.com"
@@ -90,6 +94,49 @@ def test_with_the_mail_server_down_the_request_is_saved_and_its_mail_goes_out_on
     assert {(n.state, n.attempts, n.last_error) for n in sent} == {(Notification.State.SENT, 2, "")}
 
 
+@pytest.fixture
+def hanging_mail_server(settings):
+    server = SilentServer()
+    server.start()
+    settings.EMAIL_PORT = server.port
+    yield server
+    server.stop()
+
+
+def test_a_hanging_mail_server_keeps_the_patient_waiting_only_briefly_and_cron_delivers_later(
+    client, clock, settings, mail_server, hanging_mail_server, front_desk_inbox, django_capture_on_commit_callbacks
+):
+    settings.BOOKING_INLINE_EMAIL_TIMEOUT = 1
+    settings.EMAIL_TIMEOUT = 60  # cron's patience: a patient kept waiting this long would see the bound below fail
+    started = time.monotonic()
+    response = book(client, clock, django_capture_on_commit_callbacks, email=PATIENT)
+    waited = time.monotonic() - started
+
+    assert response.status_code == 302
+    assert client.get(response.url).status_code == 200
+    assert waited < 20
+    assert len(hanging_mail_server.accepted) == 1, "one connection for the clinic's alert and the patient's e-mail"
+    booking = BookingRequest.objects.get()
+    assert booking.notifications.count() == 2
+    for notification in booking.notifications.all():
+        assert notification.state == Notification.State.FAILED
+        assert "timed out" in notification.last_error
+
+    settings.EMAIL_PORT = mail_server.port  # the mail server answers again
+    clock.shift(2 * 60)
+    call_command("send_notifications")
+    assert len(mail_server.inbox.to(front_desk_inbox)) == 1
+    assert len(mail_server.inbox.to(PATIENT)) == 1
+    assert set(booking.notifications.values_list("state", flat=True)) == {Notification.State.SENT}
+
+
+def test_one_batch_sends_every_message_over_a_single_connection(booking_db, mail_server, front_desk_inbox):
+    make_notification()
+    assert send_notifications() == {Notification.State.SENT: 2}
+    assert len(mail_server.inbox.messages) == 2
+    assert len(set(mail_server.inbox.peers)) == 1
+
+
 def test_retries_back_off_and_stop_after_the_last_attempt(booking_db, clock, settings, mail_server):
     settings.BOOKING_NOTIFICATION_MAX_ATTEMPTS = 3
     mail_server.stop()
@@ -98,7 +145,7 @@ def test_retries_back_off_and_stop_after_the_last_attempt(booking_db, clock, set
     for _ in range(3):
         send_notifications()
         notification.refresh_from_db()
-        delays.append((notification.next_attempt_at - notification_clock_now()).total_seconds())
+        delays.append((notification.next_attempt_at - timezone.now()).total_seconds())
         clock.shift(60 * 60)
     assert delays == [60, 120, 240]
     assert notification.attempts == 3
@@ -107,18 +154,10 @@ def test_retries_back_off_and_stop_after_the_last_attempt(booking_db, clock, set
     assert notification.attempts == 3
 
 
-def notification_clock_now():
-    from django.utils import timezone
-
-    return timezone.now()
-
-
 def make_notification(email=PATIENT):
-    from appointments.services import booking_request_create
-
     booking, _ = booking_request_create(
         full_name="Priya Sharma", booking_for="myself", phone="+919876543210", email=email, visit_type="new",
-        preferred_date=__import__("datetime").date(2026, 12, 3), preferred_time="morning", consent_version="test",
+        preferred_date=date(2026, 12, 3), preferred_time="morning", consent_version="test",
     )  # fmt: skip
     return booking.notifications.get(kind=Notification.Kind.PATIENT_ACKNOWLEDGEMENT)
 

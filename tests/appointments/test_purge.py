@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from appointments.models import BookingRequest, Notification
 from appointments.services import booking_request_create
@@ -78,6 +78,14 @@ def test_older_than_sets_the_age(history):
     assert "Deleted 4 closed" in run("--older-than", "200")
     assert history["recent_completed"] not in remaining()
     assert history["recent_open"] in remaining()
+
+
+@pytest.mark.parametrize("days", ["0", "-30"])
+def test_an_age_of_zero_or_less_is_refused_and_nothing_is_deleted(history, days):
+    before = remaining()
+    with pytest.raises(CommandError, match="--older-than must be a number of days above 0"):
+        run("--older-than", days)
+    assert remaining() == before
 
 
 def test_the_retention_period_is_a_setting(history, settings):

@@ -6,9 +6,19 @@ import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 
-from conditions.article import heading_kind
-
 ARTICLE = settings.BASE_DIR / "fixtures" / "source" / "glutes-spasm.txt"
+# Written out by hand, not read with conditions.article (which built the fixture), so a parser bug shows here.
+HEADINGS = [
+    "Overview",
+    "Symptoms",
+    "Types of Glutes Spasm",
+    "Causes",
+    "Risk Factors",
+    "Treatment",
+    "Physiotherapy Treatment",
+    "Prevention",
+    "Conclusion",
+]
 STAGE_LINE = re.compile(r"^(\d+)\.\s+(.*)$")
 
 
@@ -24,10 +34,11 @@ def article_by_heading():
         line = normalise(line)
         if not line:
             continue
-        if heading_kind(line):
+        if line in HEADINGS:
             current = sections.setdefault(line, [])
         else:
             current.append(line.removeprefix("- "))
+    assert list(sections) == HEADINGS, "the article's headings changed: update HEADINGS"
     return sections
 
 
@@ -46,7 +57,7 @@ def section_under(page, heading):
 
 def test_every_article_heading_is_an_h2_in_the_articles_order(page):
     page_headings = [normalise(h.get_text()) for h in page.select("article section > h2")]
-    assert page_headings == list(article_by_heading())
+    assert page_headings == HEADINGS
 
 
 def test_every_paragraph_and_list_item_is_under_its_heading_in_order(page):

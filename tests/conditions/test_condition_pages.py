@@ -16,10 +16,21 @@ def count_queries(client, url):
     return len(queries)
 
 
-def test_condition_page_runs_the_same_number_of_queries_however_large_the_condition(client):
+def test_condition_page_runs_the_same_number_of_queries_however_large_the_condition(client, seeded):
+    # Seeded, so the footer's opening hours and the clinic's structured data are on the page too.
     small = make_full_condition("Small Condition", items_per_list=1, stages=1)
     large = make_full_condition("Large Condition", items_per_list=25, stages=12)
     assert count_queries(client, small.get_absolute_url()) == count_queries(client, large.get_absolute_url())
+
+    # The large page really shows every row it has, so an N+1 anywhere would have counted above.
+    page = BeautifulSoup(client.get(large.get_absolute_url()).content, "html.parser")
+    assert len(page.select(".key-facts li")) == 25
+    assert len(page.select("#urgent-help .care-card")) == 25
+    assert len(page.select("#related-conditions li a")) == 13  # the published half of 25
+    assert len(page.select("ol.stages > li")) == 12
+    assert len(page.select("#symptoms ul > li")) == 25
+    assert len(page.select("ol.stages > li")[-1].select("ul > li")) == 25
+    assert "Reviewer of Large Condition" in page.select_one(".page-review").get_text()
 
 
 def test_a_draft_is_not_found_for_visitors(client):

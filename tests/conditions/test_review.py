@@ -7,7 +7,7 @@ import time_machine
 from bs4 import BeautifulSoup
 from django.db import IntegrityError
 
-from conditions.models import Condition
+from conditions.models import Condition, ReviewStatus
 from tests.admin_forms import form_values
 from tests.builders import make_condition, make_physiotherapist
 
@@ -64,6 +64,46 @@ def test_the_filter_is_offered_with_every_status(frozen_today, staff_client, pag
     page = BeautifulSoup(staff_client.get(CHANGELIST).content, "html.parser")
     filter_links = [a.get_text() for a in page.select('#changelist-filter a[href*="review="]')]
     assert filter_links == ["Never reviewed", "Overdue", "Due soon", "Up to date"]
+
+
+@pytest.fixture
+def boundary_pages(pages):
+    """Pages due on the days where one status turns into the next."""
+    for title, due in [
+        ("Due Yesterday", date(2027, 5, 31)),
+        ("Due Today", TODAY),
+        ("Due In 30 Days", date(2027, 7, 1)),
+        ("Due In 31 Days", date(2027, 7, 2)),
+    ]:
+        make_condition(title, reviewer=pages, last_reviewed=date(2025, 1, 1), next_review_due=due)
+
+
+@pytest.mark.parametrize("status", ReviewStatus.values)
+def test_the_review_status_filter_lists_exactly_the_pages_the_column_shows_with_that_status(
+    frozen_today, staff_client, boundary_pages, status
+):
+    column = listed_titles(staff_client)
+    shown_with_status = sorted(title for title, label in column.items() if label == ReviewStatus(status).label)
+    assert shown_with_status, f"no page is {status}: the test would prove nothing"
+    assert sorted(listed_titles(staff_client, f"?review={status}")) == shown_with_status
+    per_page = sorted(c.title for c in Condition.objects.all() if c.review_status == status)
+    assert per_page == shown_with_status
+
+
+def test_the_boundary_days_fall_on_the_expected_side(frozen_today, staff_client, boundary_pages):
+    column = listed_titles(staff_client)
+    assert [column[t] for t in ("Due Yesterday", "Due Today", "Due In 30 Days", "Due In 31 Days")] == [
+        "Overdue",
+        "Due soon",
+        "Due soon",
+        "Up to date",
+    ]
+
+
+def test_the_database_refuses_a_review_without_a_next_review_date(pages):
+    # Without one, the page would have no review status for the filter to find.
+    with pytest.raises(IntegrityError):
+        Condition.objects.filter(title="Up To Date Page").update(next_review_due=None)
 
 
 def test_the_clinics_pages_are_flagged_never_reviewed(staff_client, seeded):

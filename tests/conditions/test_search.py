@@ -2,6 +2,7 @@
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import IntegrityError, transaction
 
 from conditions.models import Condition, Section
 from conditions.search import MAX_QUERY_LENGTH, search_conditions
@@ -43,27 +44,61 @@ def test_a_title_match_ranks_above_a_mention_in_another_page(client, conditions)
     assert result_titles(client, "frozen shoulder") == ["Frozen Shoulder", "Tennis Elbow"]
 
 
-def test_an_edit_to_a_section_is_searchable_at_once(client, conditions):
+def test_an_edit_to_a_section_is_searchable_at_once(client, conditions, django_capture_on_commit_callbacks):
     _, tennis = conditions
     section = tennis.sections.get()
     section.lead = "Hours of typing on a keyboard can bring it on."
-    section.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the search index is refreshed when the edit commits
+        section.save()
     assert result_titles(client, "keyboard") == ["Tennis Elbow"]
     assert result_titles(client, "screwdriver") == []
 
 
-def test_an_edited_list_item_is_searchable_at_once(client, conditions):
+def test_an_edited_list_item_is_searchable_at_once(client, conditions, django_capture_on_commit_callbacks):
     _, tennis = conditions
     item = tennis.sections.get().items.get()
     item.description = "Badminton players get it too."
-    item.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        item.save()
     assert result_titles(client, "badminton") == ["Tennis Elbow"]
 
 
-def test_a_deleted_section_is_no_longer_found(client, conditions):
+def test_a_deleted_section_is_no_longer_found(client, conditions, django_capture_on_commit_callbacks):
     _, tennis = conditions
-    tennis.sections.get().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        tennis.sections.get().delete()
     assert result_titles(client, "screwdriver") == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_edits_committed_together_are_searchable_once_the_transaction_commits(client):
+    tennis = make_condition("Tennis Elbow")
+    section = add_section(tennis, kind=Section.Kind.CAUSES, items=["Gripping a racket too tightly."])
+    with transaction.atomic():
+        section.lead = "Hours of typing on a keyboard can bring it on."
+        section.save()
+        item = section.items.get()
+        item.description = "Badminton players get it too."
+        item.save()
+    assert result_titles(client, "keyboard") == ["Tennis Elbow"]
+    assert result_titles(client, "badminton") == ["Tennis Elbow"]
+
+
+def test_an_edit_that_was_rolled_back_is_not_searchable_and_later_edits_are(
+    client, conditions, django_capture_on_commit_callbacks
+):
+    _, tennis = conditions
+    item = tennis.sections.get().items.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            item.description = "Squash players get it too."
+            item.save()
+            make_condition("Tennis Elbow")  # the same address again: the whole edit is refused
+        item.refresh_from_db()
+        item.description = "Badminton players get it too."
+        item.save()
+    assert result_titles(client, "squash") == []
+    assert result_titles(client, "badminton") == ["Tennis Elbow"]
 
 
 def test_drafts_never_appear_in_search_results(client, conditions):

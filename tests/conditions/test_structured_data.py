@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from clinic.models import ClinicDetails
 from conditions.models import Condition
@@ -155,3 +157,15 @@ def test_a_draft_preview_carries_no_structured_data(staff_client):
     html = staff_client.get(draft.get_absolute_url()).text
     assert "application/ld+json" not in html
     assert '<meta name="robots" content="noindex">' in html
+
+
+@pytest.mark.parametrize("url", ["/", "/conditions/sciatica/"])
+def test_the_footer_and_the_structured_data_show_the_opening_hours_from_one_query(client, seeded, url):
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content
+    hours_queries = [q["sql"] for q in queries if 'FROM "clinic_openinghours"' in q["sql"]]
+    assert len(hours_queries) == 1, hours_queries
+    footer = normalise(BeautifulSoup(html, "html.parser").select_one("footer.site-footer").get_text())
+    assert "Monday 09:00–13:30, 16:30–20:30" in footer
+    clinic = next(node for node in json_ld(html)["@graph"] if node["@type"] == "Physiotherapy")
+    assert {"opens": "16:30", "closes": "20:30"}.items() <= clinic["openingHoursSpecification"][1].items()

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,19 +25,27 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Say what would be deleted; delete nothing.")
 
     def handle(self, *args, older_than, dry_run, **options):
-        cutoff = timezone.now() - timedelta(days=older_than)
-        old = BookingRequest.objects.created_before(cutoff)
-        closed = old.closed()
-        count = closed.count()
+        if older_than <= 0:
+            # 0 would delete every closed request, even one closed a minute ago.
+            raise CommandError(f"--older-than must be a number of days above 0, not {older_than}.")
+        old = BookingRequest.objects.created_before(timezone.now() - timedelta(days=older_than))
         if dry_run:
+            count = old.closed().count()
             self.stdout.write(f"Would delete {count} closed booking request(s) older than {older_than} days.")
         else:
-            with transaction.atomic():
-                closed.delete()
             self.stdout.write(
-                self.style.SUCCESS(f"Deleted {count} closed booking request(s) older than {older_than} days.")
+                self.style.SUCCESS(
+                    f"Deleted {self.delete(old)} closed booking request(s) older than {older_than} days."
+                )
             )
         self.list_open(old.open(), older_than)
+
+    @staticmethod
+    @transaction.atomic
+    def delete(old) -> int:
+        """Delete and count in one transaction: the number reported is the number deleted."""
+        _, deleted = old.closed().delete()
+        return deleted.get(BookingRequest._meta.label, 0)
 
     def list_open(self, still_open, older_than):
         if not still_open.exists():

@@ -16,14 +16,9 @@ pytestmark = [
 THREADS = 20
 
 
-def test_twenty_simultaneous_submissions_create_twenty_requests_with_twenty_references(seeded, clock, settings):
-    settings.BOOKING_RATE_LIMIT_PER_IP_PER_HOUR = 100  # all twenty come from 127.0.0.1
-    browsers = [Client() for _ in range(THREADS)]
-    forms = [
-        {**VALID, "phone": f"98765 000{n:02d}", "started": form_stamp(browser)} for n, browser in enumerate(browsers)
-    ]
-    clock.shift(30)
-    start, statuses = threading.Barrier(THREADS), []
+def post_together(browsers, forms):
+    """POST each form from its browser, all released at the same moment; the status codes, in finishing order."""
+    start, statuses = threading.Barrier(len(forms)), []
 
     def submit(browser, data):
         try:
@@ -37,6 +32,17 @@ def test_twenty_simultaneous_submissions_create_twenty_requests_with_twenty_refe
         thread.start()
     for thread in threads:
         thread.join()
+    return statuses
+
+
+def test_twenty_simultaneous_submissions_create_twenty_requests_with_twenty_references(seeded, clock, settings):
+    settings.BOOKING_RATE_LIMIT_PER_IP_PER_HOUR = 100  # all twenty come from 127.0.0.1
+    browsers = [Client() for _ in range(THREADS)]
+    forms = [
+        {**VALID, "phone": f"98765 000{n:02d}", "started": form_stamp(browser)} for n, browser in enumerate(browsers)
+    ]
+    clock.shift(30)
+    statuses = post_together(browsers, forms)
 
     assert statuses == [302] * THREADS
     assert BookingRequest.objects.count() == THREADS
@@ -48,20 +54,7 @@ def test_the_same_form_sent_twenty_times_at_once_creates_one_request(seeded, clo
     browser = Client()
     data = {**VALID, "started": form_stamp(browser)}
     clock.shift(30)
-    start, statuses = threading.Barrier(THREADS), []
-
-    def submit():
-        try:
-            start.wait()
-            statuses.append(browser.post(BOOK, data).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = post_together([browser] * THREADS, [data] * THREADS)
 
     assert statuses == [302] * THREADS
     assert BookingRequest.objects.count() == 1
@@ -72,20 +65,7 @@ def test_a_burst_of_twenty_different_forms_from_one_phone_saves_only_the_daily_l
     browsers = [Client() for _ in range(THREADS)]
     forms = [{**VALID, "started": form_stamp(browser)} for browser in browsers]
     clock.shift(30)
-    start, statuses = threading.Barrier(THREADS), []
-
-    def submit(browser, data):
-        try:
-            start.wait()
-            statuses.append(browser.post(BOOK, data).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=pair) for pair in zip(browsers, forms, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = post_together(browsers, forms)
 
     assert sorted(statuses) == [302] * 3 + [429] * (THREADS - 3)
     assert BookingRequest.objects.count() == 3

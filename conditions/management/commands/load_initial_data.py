@@ -5,6 +5,7 @@ from django.db import transaction
 from appointments.models import BookingWindow
 from clinic.models import ClinicDetails
 from conditions.models import Condition
+from dmphysios.page_cache import invalidate_pages
 
 # Each fixture is loaded only while the table it seeds is empty, so a restart
 # never overwrites what staff have edited in the admin.
@@ -32,5 +33,6 @@ class Command(BaseCommand):
                     call_command("loaddata", fixture, verbosity=0)
                 self.stdout.write(self.style.SUCCESS(f"{fixture}: loaded."))
         if not dry_run:
-            # loaddata saves raw rows, which the search index does not follow.
+            # loaddata saves raw rows, which neither the search index nor the page cache follows.
             Condition.objects.refresh_search_index()
+            invalidate_pages()

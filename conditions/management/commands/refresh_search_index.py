@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from conditions.models import Condition
+from dmphysios.page_cache import invalidate_pages
 
 
 class Command(BaseCommand):
@@ -20,4 +21,5 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             conditions.refresh_search_index()
+            invalidate_pages()  # cached search results were built from the old index
         self.stdout.write(self.style.SUCCESS(f"Refreshed the search index of {conditions.count()} condition(s)."))

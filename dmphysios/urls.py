@@ -3,13 +3,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.defaults import page_not_found, server_error
+from django.views.defaults import page_not_found
 from django.views.generic import TemplateView
 
 from appointments.views import PrivacyNoticeView
 from conditions.sitemaps import SITEMAPS
 
-from .views import HomeView, healthz
+from .views import HomeView, healthz, server_error
 
 admin.site.site_header = "DMPhysios administration"
 admin.site.site_title = "DMPhysios admin"

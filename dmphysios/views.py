@@ -5,7 +5,6 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.defaults import server_error as default_server_error
 from django.views.generic import TemplateView
 
 from conditions.models import Condition
@@ -37,12 +36,20 @@ def server_error(request):
     """A database (or cache server) that cannot be reached is an outage, not a bug: a 503 with the clinic's phone."""
     if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError, *CACHE_DOWN)):
         return service_unavailable(request)
-    return default_server_error(request)
+    # Rendered without a RequestContext: whatever failed may be what the context processors need.
+    response = render(None, "500.html", fallback_phone())
+    response.status_code = 500
+    return response
+
+
+def fallback_phone():
+    """The clinic's phone from the settings, for pages that cannot rely on the database."""
+    phone = settings.CLINIC_PHONE_FALLBACK
+    return {"phone": phone, "phone_digits": "".join(c for c in phone if c.isdigit() or c == "+")}
 
 
 def service_unavailable(request):
-    phone = settings.CLINIC_PHONE_FALLBACK
-    context = {"phone": phone, "phone_digits": "".join(c for c in phone if c.isdigit() or c == "+")}
+    context = fallback_phone()
     if request.method == "POST" and _is_booking_form(request):
         context |= {
             "typed": _typed_answers(request.POST),

@@ -7,7 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Prefetch, Q, Value, When
+from django.db.models import Case, Prefetch, Q, Value, When, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
@@ -77,12 +77,11 @@ class ConditionQuerySet(models.QuerySet):
 
     def with_content(self):
         """Everything the condition page renders, in a fixed number of queries."""
-        return self.select_related("category", "reviewer").prefetch_related(
-            section_content(),
-            "urgent_advice",
-            # Related links follow the same rule as everything public: drafts never show.
-            Prefetch("related", queryset=Condition.objects.published(), to_attr="published_related"),
-        )
+        return self.for_page().prefetch_related(*page_content())
+
+    def for_page(self):
+        """The condition's own row as its page needs it; the content comes with load_page_content()."""
+        return self.select_related("category", "reviewer").defer(*SEARCH_FIELDS)
 
 
 class Condition(models.Model):
@@ -249,6 +248,11 @@ class Condition(models.Model):
             return ReviewStatus.DUE
         return ReviewStatus.UP_TO_DATE
 
+    def load_page_content(self):
+        """Prefetch what the page renders below the title (for a row from for_page()); returns self."""
+        prefetch_related_objects([self], *page_content())
+        return self
+
     def content_text(self):
         """Every paragraph and list item of the sections, in page order (uses prefetched sections)."""
         return "\n".join(text for section in self.sections.all() for text in section.texts() if text)
@@ -274,6 +278,10 @@ class Condition(models.Model):
 # Markers the search snippets use for highlighting; never stored in the searchable text.
 SENTINEL_START = "\ue000"
 SENTINEL_STOP = "\ue001"
+
+
+# Large and never shown on a page: left out of the page's queries.
+SEARCH_FIELDS = ("search_document", "search_vector")
 
 
 def _lines(text):
@@ -430,6 +438,16 @@ class UrgentAdvice(models.Model):
     def screen_reader_prefix(self):
         """Announced before the card's heading, as NHS care cards do."""
         return {"emergency": "Emergency:", "urgent": "Urgent:", "routine": "Non-urgent:"}[self.level]
+
+
+def page_content():
+    """The prefetches of everything a condition page renders, in a fixed number of queries."""
+    return [
+        section_content(),
+        "urgent_advice",
+        # Related links follow the same rule as everything public: drafts never show. Only what a link shows.
+        Prefetch("related", queryset=Condition.objects.published().only("title", "slug"), to_attr="published_related"),
+    ]
 
 
 def section_content():

@@ -1,7 +1,10 @@
 from itertools import groupby
 
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, ListView
+
+from dmphysios.page_cache import content_key
 
 from .forms import SearchForm
 from .models import Condition
@@ -28,10 +31,25 @@ class ConditionListView(ListView):
 
 
 class ConditionDetailView(DetailView):
+    """The page's row first; its content (8 more queries) only when the rendered article is not cached."""
+
     template_name = "conditions/condition_detail.html"
 
     def get_queryset(self):
-        return Condition.objects.visible_to(self.request.user).with_content()
+        return Condition.objects.visible_to(self.request.user).for_page()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["content"] = SimpleLazyObject(self.object.load_page_content)
+        context["fragment_key"] = self.fragment_key()
+        return context
+
+    def fragment_key(self):
+        # Drafts and staff previews are always rendered from the database, never cached or served from it.
+        if not self.object.is_published or self.request.user.is_staff:
+            return None
+        # The JSON-LD holds absolute URLs, so the host is part of the key.
+        return content_key("condition-page", self.object.pk, self.request.scheme, self.request.get_host())
 
 
 def condition_search(request):

@@ -6,6 +6,8 @@ share a cached page. Here a request qualifies when it carries no session cookie 
 response is stored only when nothing in it belongs to one visitor: no cookie set, no CSRF token rendered,
 nothing marked private. Every save or delete in the content apps bumps a "content version" that is part of
 every key, so a publish anywhere (on any app server, when the cache is Redis) retires every cached page at once.
+content_key() and cached_content() keep smaller things built from content (a condition's rendered article, the
+clinic's details) under the same version, for requests the page cache does not answer.
 """
 
 import contextlib
@@ -45,6 +47,34 @@ def content_version():
         cache().add(VERSION_KEY, time.time_ns(), timeout=None)
         version = cache().get(VERSION_KEY)
     return version
+
+
+def content_key(*parts):
+    """A cache key for something built from content (a rendered fragment, the clinic's details), under the
+    current content version so any content save retires it. None when such things are not cached
+    (CONTENT_CACHE_SECONDS is 0, or the cache cannot be reached)."""
+    if not settings.CONTENT_CACHE_SECONDS:
+        return None
+    try:
+        version = content_version()
+    except CACHE_DOWN:
+        return None
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"content:{version}:{digest}"
+
+
+def cached_content(key, build):
+    """build()'s result, kept in the cache under key (from content_key); with key None, build() every time."""
+    if key is None:
+        return build()
+    with contextlib.suppress(*CACHE_DOWN):
+        cached = cache().get(key)
+        if cached is not None:
+            return cached
+    built = build()
+    with contextlib.suppress(*CACHE_DOWN):
+        cache().set(key, built, settings.CONTENT_CACHE_SECONDS)
+    return built
 
 
 def invalidate_pages(using=None):

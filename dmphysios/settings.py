@@ -167,6 +167,9 @@ CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="dmphysios
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_CONTENT_APPS = ("conditions", "clinic")
+# Rendered condition articles, their JSON-LD and the clinic's details, under the same content version, so
+# a save retires them at once; used with the page cache off too. 0 builds them on every request.
+CONTENT_CACHE_SECONDS = env.int("CONTENT_CACHE_SECONDS", default=600)
 
 # Shown on the 503 page when the database (which holds the clinic's details) cannot be reached.
 CLINIC_PHONE_FALLBACK = env.str("CLINIC_PHONE_FALLBACK", default="")

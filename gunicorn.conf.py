@@ -5,7 +5,11 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
 # Threads let a worker keep answering while another request waits on the database or the mail server.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# Cached pages, the content version that retires them and the booking rate limits live in Django's cache.
+# Without REDIS_URL that cache is each process's own memory, so one process keeps them right (a save
+# retires the cached pages everywhere, "3 a day" means 3); with Redis every worker and server shares them.
+default_workers = multiprocessing.cpu_count() * 2 + 1 if os.environ.get("REDIS_URL") else 1
+workers = int(os.environ.get("WEB_CONCURRENCY", default_workers))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))

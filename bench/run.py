@@ -18,16 +18,15 @@ import secrets
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import booking, loadgen  # noqa: E402
+from tools.production_like import gunicorn  # noqa: E402
 
 OUT = ROOT / "reports" / "bench"
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 CONDITION = "/conditions/glutes-spasm/"
 SEARCH_CANDIDATES = ["/search/?q=spasm", "/conditions/search/?q=spasm"]
 TARGETS = {"condition page, uncached": 0.25, "condition page, cached": 0.90}
@@ -54,28 +53,9 @@ def manage(env, *args):
 
 @contextlib.contextmanager
 def server(env, port, name):
-    log = open(OUT / f"{name}.log", "wb")  # noqa: SIM115 - closed below
-    command = [str(GUNICORN), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
     env = env | {"GUNICORN_ACCESS_LOG": str(OUT / f"{name}-access.log")}
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-    try:
-        wait_until_up(port, process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
-
-
-def wait_until_up(port, process):
-    for _ in range(150):
-        if process.poll() is not None:
-            sys.exit(f"gunicorn on port {port} exited; see {OUT}/")
-        with contextlib.suppress(OSError):
-            fetch(f"http://127.0.0.1:{port}/healthz")
-            return
-        time.sleep(0.2)
-    sys.exit(f"gunicorn on port {port} did not start")
+    with open(OUT / f"{name}.log", "wb") as log, gunicorn(env, port, log=log) as url:
+        yield url
 
 
 def fetch(url, headers=None):

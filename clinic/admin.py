@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import ClinicDetails, Closure, OpeningHours, Physiotherapist
 
@@ -16,6 +17,8 @@ class ClosureInline(admin.TabularInline):
 @admin.register(ClinicDetails)
 class ClinicDetailsAdmin(admin.ModelAdmin):
     inlines = [OpeningHoursInline, ClosureInline]
+    # A map link typed without a scheme is taken as https:// (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "tagline", "about"]}),
         ("Address", {"fields": ["street_address", "locality", "region", "postal_code", "directions", "map_url"]}),

@@ -45,12 +45,31 @@ def prepare(environment: dict) -> None:
         subprocess.run([PYTHON, "manage.py", *command, "-v", "0"], cwd=ROOT, env=environment, check=True)  # noqa: S603
 
 
-def gunicorn_command(port: int) -> list:
-    command = [PYTHON, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--no-control-socket"]
-    # The deployment's own gunicorn settings, when the project has them; the bind above wins.
+def gunicorn_command(port: int, workers: int | None = None) -> list:
+    command = [PYTHON, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--no-control-socket"]
+    # The deployment's own gunicorn settings, when the project has them; the options above win.
     if (ROOT / "gunicorn.conf.py").exists():
         command += ["-c", "gunicorn.conf.py"]
+    if workers:
+        command += ["--workers", str(workers)]
     return [*command, "dmphysios.wsgi"]
+
+
+@contextlib.contextmanager
+def gunicorn(environment: dict, port: int, *, workers: int | None = None, log=None):
+    """Run gunicorn on 127.0.0.1:port; yield its base URL once /healthz answers; stop it afterwards.
+
+    Shared by `make lighthouse`, `make screenshots`, `make bench` and the production tests.
+    """
+    output = {"stdout": log, "stderr": subprocess.STDOUT} if log else {}
+    process = subprocess.Popen(gunicorn_command(port, workers), cwd=ROOT, env=environment, **output)  # noqa: S603
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base_url + "/healthz", process)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def wait_until_serving(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
@@ -58,10 +77,13 @@ def wait_until_serving(url: str, process: subprocess.Popen, timeout: float = 30)
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with code {process.returncode}")
-        with contextlib.suppress(urllib.error.URLError, ConnectionError):
+        try:
             with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own loopback server
                 return
-        time.sleep(0.3)
+        except urllib.error.HTTPError:
+            return  # it answers, if only to say its database is down (the fault tests start it that way)
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 
 
@@ -70,11 +92,5 @@ def serve(port: int, workdir: Path):
     """Yield the base URL of a production-like server; stop it afterwards."""
     environment = production_like_environment(workdir / "db.sqlite3", port)
     prepare(environment)
-    base_url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(gunicorn_command(port), cwd=ROOT, env=environment)  # noqa: S603
-    try:
-        wait_until_serving(base_url + "/", process)
+    with gunicorn(environment, port, workers=2) as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)

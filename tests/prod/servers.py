@@ -5,17 +5,12 @@ import http.client
 import os
 import re
 import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.parse
-from pathlib import Path
 
 from django.conf import settings
 
-BASE_DIR = Path(settings.BASE_DIR)
-GUNICORN = Path(sys.executable).with_name("gunicorn")
+from tools import production_like
 
 
 def free_port():
@@ -61,34 +56,12 @@ def database_url():
 
 @contextlib.contextmanager
 def gunicorn(env, workers=1, log_path=None):
-    """Start gunicorn on a free loopback port; yield its base URL; stop it (by its own pid) afterwards."""
-    port = free_port()
-    log = open(log_path or os.devnull, "wb")  # noqa: SIM115 - closed below
-    command = [str(GUNICORN), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
-    process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-    try:
-        wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
-
-
-def wait_for_port(port, process, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        # A whole request, not a bare connect: an idle connection would hold a worker at shutdown.
-        with contextlib.suppress(OSError):
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
-            connection.getresponse().read()
-            connection.close()
-            return
-        time.sleep(0.2)
-    raise RuntimeError(f"server did not listen on {port}")
+    """Start gunicorn on a free loopback port; yield its base URL; stop it afterwards."""
+    with (
+        open(log_path or os.devnull, "wb") as log,
+        production_like.gunicorn(env, free_port(), workers=workers, log=log) as url,
+    ):
+        yield url
 
 
 class Browser:

@@ -4,8 +4,13 @@ from .models import ClinicDetails
 
 
 def clinic(request):
-    """The clinic's details for the header and footer of every page: from the cache until any content is saved."""
-    return {"clinic": cached_content(content_key("clinic-details"), _load_clinic)}
+    """The clinic's details for the header and footer of every page: from the cache until any content is saved.
+
+    `chrome_key` lets base.html keep its rendered header and footer under the same content version: they
+    show only clinic details and links, the same for every visitor, so any content save retires them too.
+    """
+    key = content_key("clinic-details")
+    return {"clinic": cached_content(key, _load_clinic), "chrome_key": key}
 
 
 def _load_clinic():

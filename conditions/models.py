@@ -7,7 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Prefetch, Q, Value, When, prefetch_related_objects
+from django.db.models import Case, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -76,12 +76,14 @@ class ConditionQuerySet(models.QuerySet):
         return self if user.is_staff else self.published()
 
     def with_content(self):
-        """Everything the condition page renders, in a fixed number of queries."""
-        return self.for_page().prefetch_related(*page_content())
+        """Everything the condition's article renders, in a fixed number of queries."""
+        return self.select_related("category", "reviewer").defer(*SEARCH_FIELDS).prefetch_related(*page_content())
 
     def for_page(self):
-        """The condition's own row as its page needs it; the content comes with load_page_content()."""
-        return self.select_related("category", "reviewer").defer(*SEARCH_FIELDS)
+        """Only what the page shows around its article (title, description, draft or not): a few columns and
+        no joins, because while the rendered article is cached this is the page's only query. The article's
+        content comes with load_page_content()."""
+        return self.only(*PAGE_FRAME_FIELDS)
 
 
 class Condition(models.Model):
@@ -249,9 +251,8 @@ class Condition(models.Model):
         return ReviewStatus.UP_TO_DATE
 
     def load_page_content(self):
-        """Prefetch what the page renders below the title (for a row from for_page()); returns self."""
-        prefetch_related_objects([self], *page_content())
-        return self
+        """This condition again with everything its article renders (for a row from for_page())."""
+        return Condition.objects.with_content().get(pk=self.pk)
 
     def content_text(self):
         """Every paragraph and list item of the sections, in page order (uses prefetched sections)."""
@@ -282,6 +283,8 @@ SENTINEL_STOP = "\ue001"
 
 # Large and never shown on a page: left out of the page's queries.
 SEARCH_FIELDS = ("search_document", "search_vector")
+# What base.html and the page's title and meta blocks read: `description` is meta_description or the summary.
+PAGE_FRAME_FIELDS = ("title", "slug", "status", "meta_description", "summary")
 
 
 def _lines(text):

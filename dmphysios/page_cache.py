@@ -7,7 +7,11 @@ response is stored only when nothing in it belongs to one visitor: no cookie set
 nothing marked private. Every save or delete in the content apps bumps a "content version" that is part of
 every key, so a publish anywhere (on any app server, when the cache is Redis) retires every cached page at once.
 content_key() and cached_content() keep smaller things built from content (a condition's rendered article, the
-clinic's details) under the same version, for requests the page cache does not answer.
+clinic's details, the header and footer) under the same version, for requests the page cache does not answer.
+
+A key that holds the version never changes its value, so with a shared cache (Redis) each process also keeps
+what it reads in its own memory (PAGE_CACHE_LOCAL_ALIAS): a request then asks Redis only for the version, a few
+bytes, and a save still retires every copy everywhere, because the next request reads the new version.
 """
 
 import contextlib
@@ -40,6 +44,28 @@ def cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
+def _local():
+    alias = settings.PAGE_CACHE_LOCAL_ALIAS
+    return caches[alias] if alias else None
+
+
+def _get_versioned(key):
+    """What the cache holds under a key that contains the content version: this process's copy first."""
+    local = _local()
+    if local is not None and (value := local.get(key)) is not None:
+        return value
+    value = cache().get(key)
+    if value is not None and local is not None:
+        local.set(key, value, settings.PAGE_CACHE_LOCAL_SECONDS)
+    return value
+
+
+def _set_versioned(key, value, timeout):
+    cache().set(key, value, timeout)
+    if (local := _local()) is not None:
+        local.set(key, value, min(timeout, settings.PAGE_CACHE_LOCAL_SECONDS))
+
+
 def content_version():
     version = cache().get(VERSION_KEY)
     if version is None:
@@ -68,12 +94,12 @@ def cached_content(key, build):
     if key is None:
         return build()
     with contextlib.suppress(*CACHE_DOWN):
-        cached = cache().get(key)
+        cached = _get_versioned(key)
         if cached is not None:
             return cached
     built = build()
     with contextlib.suppress(*CACHE_DOWN):
-        cache().set(key, built, settings.CONTENT_CACHE_SECONDS)
+        _set_versioned(key, built, settings.CONTENT_CACHE_SECONDS)
     return built
 
 
@@ -139,15 +165,13 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        # The version this process saw last: a hit then costs one cache round trip (version and page
-        # together) instead of two. The version is still read on every request, so nothing goes stale.
-        self.last_version = None
 
     def __call__(self, request):
         if not settings.PAGE_CACHE_SECONDS or not _may_use_cache(request):
             return self.get_response(request)
         try:
-            version, cached = self.lookup(request)
+            version = content_version()
+            cached = _get_versioned(_key(request, version))
         except CACHE_DOWN:
             logger.warning("Page cache unreachable: serving the page uncached")
             return self.get_response(request)
@@ -157,19 +181,6 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if _is_shareable(request, response):
             with contextlib.suppress(*CACHE_DOWN):
-                cache().set(_key(request, version), response, settings.PAGE_CACHE_SECONDS)
+                _set_versioned(_key(request, version), response, settings.PAGE_CACHE_SECONDS)
                 response[CACHE_HEADER] = "miss"
         return response
-
-    def lookup(self, request):
-        """(current content version, the cached response or None)."""
-        guess = self.last_version
-        keys = [VERSION_KEY] + ([_key(request, guess)] if guess is not None else [])
-        found = cache().get_many(keys)
-        version = found.get(VERSION_KEY)
-        if version is None:
-            version = content_version()
-        if version == guess:
-            return version, found.get(keys[1])
-        self.last_version = version
-        return version, cache().get(_key(request, version))

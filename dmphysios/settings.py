@@ -162,9 +162,16 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="dmphysios")
+if REDIS_URL:
+    # Each process's own copy of cached pages and fragments, whose keys hold the content version (a save
+    # retires them everywhere all the same): a hit then asks Redis only for that version. Bounded in size.
+    CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 500}}
 
 # The public page cache (dmphysios/page_cache.py). 0 turns it off; saves in these apps invalidate it.
 PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_LOCAL_ALIAS = "local" if "local" in CACHES else None
+# Short, so that writes which send no signal (queryset.update()) are not kept much longer than in Redis.
+PAGE_CACHE_LOCAL_SECONDS = 60
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_CONTENT_APPS = ("conditions", "clinic")
 # Rendered condition articles, their JSON-LD and the clinic's details, under the same content version, so

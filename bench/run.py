@@ -15,7 +15,6 @@ import http.client
 import json
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -25,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import booking, loadgen  # noqa: E402
+from tools import production_like  # noqa: E402
 from tools.production_like import gunicorn  # noqa: E402
 
 OUT = ROOT / "reports" / "bench"
@@ -35,18 +35,11 @@ TARGETS = {PAGE_CACHE_OFF: 0.25, "condition page, cached": 0.90}
 
 
 def production_env(**overrides):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "dmphysios.settings",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # Plain HTTP on loopback: the documented switch for production-like local runs.
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{OUT / 'bench.sqlite3'}",
-    }
-    return env | overrides
+    """The production settings on loopback: the bench's own SQLite file unless DATABASE_URL is set, and
+    Redis when REDIS_URL is."""
+    database = os.environ.get("DATABASE_URL") or f"sqlite:///{OUT / 'bench.sqlite3'}"
+    redis = {"REDIS_URL": os.environ["REDIS_URL"]} if os.environ.get("REDIS_URL") else {}
+    return production_like.production_env(database, DJANGO_LOG_LEVEL="WARNING", **(redis | overrides))
 
 
 def manage(env, *args):

@@ -19,21 +19,32 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
+def production_env(database_url: str, **overrides: str) -> dict:
+    """The environment of a production-like server on plain loopback, for make bench, make lighthouse, make
+    screenshots and the production tests: debug off, a throwaway secret key, the given database and no Redis
+    (pass REDIS_URL to share one). Whatever the caller's shell sets for the site is left out, so every run
+    starts from the same settings; overrides win."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "dmphysios.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Loopback has no TLS: the documented switch turns the redirect to https:// off (HSTS is only sent
+        # over HTTPS anyway). The deploy check is run without it.
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+    }
+    return environment | overrides
+
+
 def production_like_environment(database_file: Path, port: int) -> dict:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    environment.update(
-        DJANGO_SETTINGS_MODULE="dmphysios.settings",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+    return production_env(
+        f"sqlite:///{database_file}",
         DJANGO_CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{port}",
-        # Loopback has no TLS: no redirect to https:// (HSTS is only sent over HTTPS anyway).
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DATABASE_URL=f"sqlite:///{database_file}",
         EMAIL_URL="consolemail://",
         DJANGO_LOG_LEVEL="WARNING",
     )
-    return environment
 
 
 def prepare(environment: dict) -> None:

@@ -32,17 +32,10 @@ def unused_port():
 
 
 def production_env(**overrides):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_URL", "DATABASE_URL"))}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "dmphysios.settings",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "production-test-key-" + "k" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "CLINIC_PHONE_FALLBACK": "0120-4567890",
-        "DATABASE_URL": database_url(),
-    }
-    return env | overrides
+    """A production-like server on the test database. Every server shares one secret key, as the servers
+    behind one load balancer do: a form signed by one is accepted by the other."""
+    shared = {"DJANGO_SECRET_KEY": "production-test-key-" + "k" * 40, "CLINIC_PHONE_FALLBACK": "0120-4567890"}
+    return production_like.production_env(database_url(), **(shared | overrides))
 
 
 def database_url():

@@ -10,15 +10,6 @@ from django.utils import timezone
 DAY, HOUR = 24 * 60 * 60, 60 * 60
 
 
-def client_ip(request) -> str:
-    """The connection's address, or the one the trusted proxies say they received (never a client's own claim)."""
-    proxies = settings.BOOKING_TRUSTED_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _key(kind: str, value: str, period: str) -> str:
     # Keys carry a keyed hash, not the phone number or address itself.
     digest = hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]

@@ -4,6 +4,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import TemplateView
 
+from dmphysios.client_ip import client_ip
+
 from . import limits
 from .forms import BookingRequestForm, new_form_stamp
 from .models import BookingRequest
@@ -39,7 +41,7 @@ def save(request, form):
         with transaction.atomic():
             booking, created = booking_request_create(**fields, form_token=form.form_token)
             if created:
-                counted = limits.reserve(phone=fields["phone"], email=fields["email"], ip=limits.client_ip(request))
+                counted = limits.reserve(phone=fields["phone"], email=fields["email"], ip=client_ip(request))
     except limits.OverLimit:
         return render_blocked(request, status=429)
     except BaseException:

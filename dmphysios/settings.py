@@ -262,7 +262,6 @@ BOOKING_RATE_LIMIT_PER_EMAIL_PER_DAY = env.int("BOOKING_RATE_LIMIT_PER_EMAIL_PER
 # Generous: many patients share one mobile network's address.
 BOOKING_RATE_LIMIT_PER_IP_PER_HOUR = env.int("BOOKING_RATE_LIMIT_PER_IP_PER_HOUR", default=10)
 # How many proxies in front of the app append to X-Forwarded-For; 0 trusts the connection only.
-BOOKING_TRUSTED_PROXY_COUNT = env.int("BOOKING_TRUSTED_PROXY_COUNT", default=PROXY_COUNT)
 BOOKING_RETENTION_DAYS = env.int("BOOKING_RETENTION_DAYS", default=365)
 BOOKING_NOTIFICATION_MAX_ATTEMPTS = env.int("BOOKING_NOTIFICATION_MAX_ATTEMPTS", default=8)
 # First retry after this many seconds, doubling each time (at most six hours apart).

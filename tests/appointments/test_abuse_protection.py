@@ -184,7 +184,7 @@ def test_x_forwarded_for_is_ignored_unless_trusted_proxies_are_configured(client
 
 def test_behind_one_trusted_proxy_patients_on_different_addresses_are_counted_apart(client, clock, settings):
     settings.BOOKING_RATE_LIMIT_PER_IP_PER_HOUR = 1
-    settings.BOOKING_TRUSTED_PROXY_COUNT = 1
+    settings.PROXY_COUNT = 1
     assert send(Client(HTTP_X_FORWARDED_FOR="203.0.113.1"), clock, phone="98765 00001").status_code == 302
     assert send(Client(HTTP_X_FORWARDED_FOR="203.0.113.2"), clock, phone="98765 00002").status_code == 302
     # A client's own forged entry sits left of the one the proxy appended; only the proxy's is believed.
@@ -192,7 +192,7 @@ def test_behind_one_trusted_proxy_patients_on_different_addresses_are_counted_ap
     assert send(forged, clock, phone="98765 00003").status_code == 429
 
 
-PROTECTIONS = ["BOOKING_MIN_FILL_SECONDS", "BOOKING_RATE_LIMIT_PER_PHONE_PER_DAY", "BOOKING_TRUSTED_PROXY_COUNT"]
+PROTECTIONS = ["BOOKING_MIN_FILL_SECONDS", "BOOKING_RATE_LIMIT_PER_PHONE_PER_DAY", "PROXY_COUNT"]
 
 
 def test_with_the_production_defaults_a_bot_a_hurried_form_and_a_fourth_request_from_one_phone_are_refused(clock):

@@ -1,5 +1,3 @@
-import threading
-
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -7,6 +5,7 @@ from django.test import Client
 
 from appointments.models import BookingRequest, Notification
 from tests.appointments.booking import BOOK, VALID, form_stamp
+from tests.threads import all_at_once
 
 ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 pytestmark = [
@@ -18,21 +17,14 @@ THREADS = 20
 
 def post_together(browsers, forms):
     """POST each form from its browser, all released at the same moment; the status codes, in finishing order."""
-    start, statuses = threading.Barrier(len(forms)), []
 
     def submit(browser, data):
         try:
-            start.wait()
-            statuses.append(browser.post(BOOK, data).status_code)
+            return browser.post(BOOK, data).status_code
         finally:
-            connection.close()
+            connection.close()  # each thread has its own database connection
 
-    threads = [threading.Thread(target=submit, args=pair) for pair in zip(browsers, forms, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
+    return all_at_once(submit, zip(browsers, forms, strict=True))
 
 
 def test_twenty_simultaneous_submissions_create_twenty_requests_with_twenty_references(seeded, clock, settings):

@@ -1,6 +1,5 @@
 """The booking form on real gunicorn servers: a database outage, fifty patients at once, limits across servers."""
 
-import threading
 import time
 from datetime import timedelta
 
@@ -12,6 +11,7 @@ from appointments.models import BookingRequest
 from clinic.models import Closure
 from tests.prod.servers import Browser, gunicorn, production_env, unused_port
 from tests.prod.test_two_servers import REDIS_URL, redis_is_reachable
+from tests.threads import all_at_once
 
 pytestmark = pytest.mark.usefixtures("collected_static")
 
@@ -104,18 +104,7 @@ def submit_at_once(url, count):
     patients = [Browser(url) for _ in range(count)]
     forms = [answers(patient, phone=f"98765 {n:05d}") for n, patient in enumerate(patients)]
     time.sleep(FILL_SECONDS)
-    start, statuses = threading.Barrier(count), []
-
-    def submit(patient, form):
-        start.wait()
-        statuses.append(patient.post("/book/", form).status)
-
-    threads = [threading.Thread(target=submit, args=pair) for pair in zip(patients, forms, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
+    return all_at_once(lambda patient, form: patient.post("/book/", form).status, zip(patients, forms, strict=True))
 
 
 @needs_postgresql

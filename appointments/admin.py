@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from .calendar import appointment_calendar
 from .forms import indian_mobile_e164
-from .models import BookingRequest, BookingWindow, Notification, NotificationRecipient
+from .models import PATIENT_FIELDS, VISIT_FIELDS, BookingRequest, BookingWindow, Notification, NotificationRecipient
 from .notifications import resend, send_notifications
 from .services import booking_request_notify_confirmed
 
@@ -54,21 +54,8 @@ class BookingRequestAdmin(admin.ModelAdmin):
     readonly_fields += ["calendar_file"]
     fieldsets = [
         (None, {"fields": ["reference", "status", "is_urgent", "red_flag_answers", "created_at"]}),
-        (
-            "Patient",
-            {
-                "fields": [
-                    "full_name",
-                    "booking_for",
-                    "patient_name",
-                    "relationship",
-                    "patient_is_minor",
-                    "phone",
-                    "email",
-                ]
-            },
-        ),
-        ("Request", {"fields": ["condition", "visit_type", "preferred_date", "preferred_time", "message"]}),
+        ("Patient", {"fields": PATIENT_FIELDS}),
+        ("Request", {"fields": VISIT_FIELDS}),
         ("Appointment", {"fields": ["appointment_at", "physiotherapist", "calendar_file", "internal_notes"]}),
         ("Consent", {"fields": ["consent_version", "consent_at", "updated_at"]}),
     ]

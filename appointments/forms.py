@@ -16,7 +16,7 @@ from django.utils.html import format_html
 
 from conditions.models import Condition
 
-from .models import BookingRequest, BookingWindow
+from .models import PATIENT_FIELDS, VISIT_FIELDS, BookingRequest, BookingWindow
 from .schedule import day_schedule, windows_open_on
 
 OTHER_CONDITION = "other"
@@ -197,17 +197,8 @@ class BookingRequestForm(forms.Form):
         helper.disable_csrf = True  # the template's <form> carries the one token
         helper.template = "appointments/includes/bookingrequest_form_fields.html"
         helper.layout = Layout(
-            Fieldset(
-                "About you",
-                "full_name",
-                "booking_for",
-                "patient_name",
-                "relationship",
-                "patient_is_minor",
-                "phone",
-                "email",
-            ),
-            Fieldset("Your visit", "condition", "visit_type", "preferred_date", "preferred_time", "message"),
+            Fieldset("About you", *PATIENT_FIELDS),
+            Fieldset("Your visit", *VISIT_FIELDS),
             Fieldset(
                 "Before you send: safety questions",
                 "red_flags",

@@ -65,6 +65,12 @@ class NotificationRecipient(models.Model):
         return self.email
 
 
+# Who the request is about and what it asks for, in the order the patient fills them in; the booking form and
+# the admin show them in these groups, so staff read a request as the patient wrote it.
+PATIENT_FIELDS = ("full_name", "booking_for", "patient_name", "relationship", "patient_is_minor", "phone", "email")
+VISIT_FIELDS = ("condition", "visit_type", "preferred_date", "preferred_time", "message")
+
+
 class BookingRequestQuerySet(models.QuerySet):
     def closed(self):
         return self.filter(status__in=BookingRequest.CLOSED_STATUSES)

@@ -1,12 +1,12 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class AppointmentsConfig(AppConfig):
     name = "appointments"
 
     def ready(self):
-        from .roles import sync_groups
+        from web.roles import keep_group_in_step
 
-        # No sender: runs after every app's migrations, so permissions of apps listed later are granted too.
-        post_migrate.connect(sync_groups, dispatch_uid="appointments.sync_groups")
+        from .roles import FRONT_DESK, FRONT_DESK_PERMISSIONS
+
+        keep_group_in_step(FRONT_DESK, FRONT_DESK_PERMISSIONS)

@@ -337,6 +337,18 @@ class BookingRequestForm(forms.Form):
         grouped = isinstance(field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple))
         return f"{field.auto_id}_0" if grouped else field.auto_id
 
+    @classmethod
+    def typed_answers(cls, data) -> list[tuple[str, str]]:
+        """(label, value) of what was typed, for the 503 page; not the honeypot, the stamp or the consent tick."""
+        answers = []
+        for name, field in cls.base_fields.items():
+            values = [value for value in data.getlist(name) if value.strip()]
+            if name in {"website", "started", "consent"} or not values:
+                continue
+            choices = dict(getattr(field, "choices", None) or [])
+            answers.append((field.label, ", ".join(str(choices.get(value, value)) for value in values)))
+        return answers
+
     @property
     def has_red_flags(self) -> bool:
         return self.is_bound and bool(self.data.getlist("red_flags"))

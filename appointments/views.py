@@ -4,7 +4,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import TemplateView
 
-from dmphysios.client_ip import client_ip
+from web.client_ip import client_ip
+from web.views import keeps_typed_answers
 
 from . import limits
 from .forms import BookingRequestForm, new_form_stamp
@@ -17,6 +18,7 @@ SESSION_KEY = "booking_references"
 RESENT_CHANGED_KEY = "booking_resent_changed"
 
 
+@keeps_typed_answers(BookingRequestForm)
 def booking_request(request):
     """The booking form: GET shows it, a valid POST saves the request and redirects to its confirmation."""
     if request.method != "POST":

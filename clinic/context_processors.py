@@ -1,4 +1,4 @@
-from dmphysios.page_cache import cached_content, content_key
+from web.page_cache import cached_content, content_key
 
 from .models import ClinicDetails
 

@@ -3,7 +3,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from dmphysios.page_cache import invalidate_pages
+from web.page_cache import invalidate_pages
 
 from .models import Category, Condition, ReviewStatus, Section, SectionItem, Stage, StageItem, UrgentAdvice
 

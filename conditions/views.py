@@ -2,13 +2,22 @@ from itertools import groupby
 
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
-from dmphysios.page_cache import content_key
+from web.page_cache import content_key
 
 from .forms import SearchForm
 from .models import Condition
 from .search import search_conditions, suggestions
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["conditions"] = Condition.objects.published().select_related("category")
+        return context
 
 
 class ConditionListView(ListView):

@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
-    "dmphysios",
+    "web",
     "clinic",
     "conditions",
     "appointments",
@@ -51,17 +51,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "dmphysios.middleware.SecurityHeadersMiddleware",
+    "web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the session middleware: a cached page is served without touching the database.
-    "dmphysios.page_cache.PageCacheMiddleware",
+    "web.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "dmphysios.middleware.NoIndexAdminMiddleware",
+    "web.middleware.NoIndexAdminMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -115,9 +115,9 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # How many reverse proxies stand in front of the app and append to X-Forwarded-For (README, "Reverse
-# proxy"); 0 means REMOTE_ADDR is the visitor. Read by dmphysios.client_ip for lock-outs and rate limits.
+# proxy"); 0 means REMOTE_ADDR is the visitor. Read by web.client_ip for lock-outs and rate limits.
 PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "dmphysios.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "web.client_ip.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -236,7 +236,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {"()": "dmphysios.log.JsonFormatter"},
+        "json": {"()": "web.log.JsonFormatter"},
     },
     # One JSON object a line in production (for a log collector); plain text while developing.
     "handlers": {

@@ -8,8 +8,8 @@ from django.views.generic import TemplateView
 
 from appointments.views import PrivacyNoticeView
 from conditions.sitemaps import SITEMAPS
-
-from .views import HomeView, healthz, server_error
+from conditions.views import HomeView
+from web.views import healthz, server_error
 
 admin.site.site_header = "DMPhysios administration"
 admin.site.site_title = "DMPhysios admin"
@@ -45,7 +45,7 @@ urlpatterns = [
 ]
 
 # A database that cannot be reached answers 503 with the clinic's phone; anything else, the plain 500 page.
-handler500 = "dmphysios.views.server_error"
+handler500 = "web.views.server_error"
 
 if settings.DEBUG:
     # Preview the error pages while developing.

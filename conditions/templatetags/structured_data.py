@@ -17,11 +17,6 @@ def clinic_json_ld(context):
     return _script(clinic_graph(context["clinic"], context["request"]))
 
 
-@register.simple_tag(takes_context=True)
-def absolute_url(context, path):
-    return context["request"].build_absolute_uri(path)
-
-
 def _script(data):
     # to_json escapes <, > and & as \u003C etc., so the JSON cannot close the element: safe to mark.
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(to_json(data)))  # noqa: S308

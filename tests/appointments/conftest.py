@@ -1,21 +1,13 @@
-"""Booking tests run on a frozen clock in IST, with an empty rate-limit cache, from a seeded database."""
+"""Booking tests run on a frozen clock in IST from a seeded database (tests/conftest.py empties the cache)."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 
 IST = ZoneInfo("Asia/Kolkata")
 # A Wednesday morning; the clinic (per the fixture) is open Mon–Sat, closed on Sundays.
 WEDNESDAY_MORNING = datetime(2026, 12, 2, 10, 0, tzinfo=IST)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -9,10 +9,11 @@ from django.core import mail
 from django.test import Client
 
 from appointments.models import BookingRequest, Notification
-from appointments.roles import CONTENT_EDITORS, FRONT_DESK
+from appointments.roles import FRONT_DESK
 from appointments.services import booking_request_create
 from clinic.models import Physiotherapist
 from conditions.models import Condition
+from conditions.roles import CONTENT_EDITORS
 from tests.admin_forms import form_values
 from tests.appointments.mailserver import body
 

@@ -1,6 +1,5 @@
 """The form's script in a real Chromium: it reveals the emergency advice and greys out closed times of day."""
 
-import shutil
 import subprocess
 import urllib.parse
 import urllib.request
@@ -10,8 +9,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.appointments.booking import VALID
+from tests.services import chromium_executable
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = chromium_executable()
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="needs Chromium")
 
 

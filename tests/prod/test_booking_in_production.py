@@ -10,7 +10,7 @@ from django.utils import timezone
 from appointments.models import BookingRequest
 from clinic.models import Closure
 from tests.prod.servers import Browser, gunicorn, production_env, unused_port
-from tests.prod.test_two_servers import REDIS_URL, redis_is_reachable
+from tests.services import REDIS_URL, redis_is_reachable
 from tests.threads import all_at_once
 
 pytestmark = pytest.mark.usefixtures("collected_static")

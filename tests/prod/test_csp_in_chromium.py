@@ -3,7 +3,6 @@ no violation is reported and the admin's scripts run."""
 
 import http.client
 import http.server
-import shutil
 import subprocess
 import threading
 
@@ -13,8 +12,9 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from conditions.models import Condition
 from tests.prod.servers import Browser, gunicorn, production_env
+from tests.services import chromium_executable
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = chromium_executable()
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM, reason="needs Chromium"),
     pytest.mark.usefixtures("collected_static", "seeded_for_servers"),

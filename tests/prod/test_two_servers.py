@@ -1,6 +1,5 @@
 """Two app servers on loopback sharing one PostgreSQL and one Redis, as README's scale-out section runs them."""
 
-import os
 import uuid
 
 import pytest
@@ -9,20 +8,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from conditions.models import Condition
 from tests.prod.servers import Browser, gunicorn, production_env
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
-
-
-def redis_is_reachable():
-    try:
-        import redis
-
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except Exception:  # noqa: BLE001 - any failure means "not reachable"
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            raise RuntimeError(f"REQUIRE_REDIS=1 but Redis at {REDIS_URL} does not answer") from None
-        return False
-
+from tests.services import REDIS_URL, redis_is_reachable
 
 pytestmark = [
     pytest.mark.usefixtures("collected_static"),

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from conditions.models import Condition
-from dmphysios.page_cache import invalidate_pages
+from web.page_cache import invalidate_pages
 
 
 class Command(BaseCommand):

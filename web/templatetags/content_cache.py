@@ -1,12 +1,12 @@
 """{% content_cache key "name" [vary_on ...] %}…{% endcontent_cache %}: a block rendered once per content version.
 
-key comes from dmphysios.page_cache.content_key(); when it is None the block is rendered every time. Like
+key comes from web.page_cache.content_key(); when it is None the block is rendered every time. Like
 Django's {% cache %}, the block is kept once for each combination of the vary_on values.
 """
 
 from django import template
 
-from dmphysios.page_cache import cached_content
+from web.page_cache import cached_content
 
 register = template.Library()
 

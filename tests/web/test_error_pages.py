@@ -1,4 +1,4 @@
-from dmphysios.views import server_error
+from web.views import server_error
 
 
 def error_page(rf, settings, phone):

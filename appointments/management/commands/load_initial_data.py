@@ -5,7 +5,7 @@ from django.db import transaction
 from appointments.models import BookingWindow
 from clinic.models import ClinicDetails
 from conditions.models import Condition
-from dmphysios.page_cache import invalidate_pages
+from web.page_cache import invalidate_pages
 
 # Each fixture is loaded only while the table it seeds is empty, so a restart
 # never overwrites what staff have edited in the admin.

@@ -14,9 +14,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from conditions.models import SectionItem
-from dmphysios.page_cache import CACHE_HEADER, VERSION_KEY
 from tests.builders import make_full_condition
-from tests.prod.test_two_servers import REDIS_URL, redis_is_reachable
+from tests.services import REDIS_URL, redis_is_reachable
+from web.page_cache import CACHE_HEADER, VERSION_KEY
 
 pytestmark = [
     pytest.mark.django_db,

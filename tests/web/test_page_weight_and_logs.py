@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.test import Client, RequestFactory
 
-from dmphysios.log import JsonFormatter
+from web.log import JsonFormatter
 
 LIMIT = 60 * 1024
 

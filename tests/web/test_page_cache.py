@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from clinic.models import ClinicDetails
 from conditions.models import Condition
-from dmphysios.page_cache import CACHE_HEADER
 from tests.builders import add_section, make_condition
+from web.page_cache import CACHE_HEADER
 
 pytestmark = pytest.mark.django_db
 

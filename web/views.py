@@ -1,3 +1,5 @@
+"""The health check and the error pages, which must render even when the database or the cache is away."""
+
 import sys
 
 from django.conf import settings
@@ -5,20 +7,8 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.generic import TemplateView
-
-from conditions.models import Condition
 
 from .page_cache import CACHE_DOWN
-
-
-class HomeView(TemplateView):
-    template_name = "home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["conditions"] = Condition.objects.published().select_related("category")
-        return context
 
 
 @never_cache
@@ -50,9 +40,10 @@ def fallback_phone():
 
 def service_unavailable(request):
     context = fallback_phone()
-    if request.method == "POST" and _is_booking_form(request):
+    if form_class := _outage_form(request):
+        # The view's own form lists what was typed, so nothing is lost while the database is away.
         context |= {
-            "typed": _typed_answers(request.POST),
+            "typed": form_class.typed_answers(request.POST),
             "resend": _resend_fields(request.POST),
             "action": request.path,
         }
@@ -64,26 +55,23 @@ def service_unavailable(request):
     return response
 
 
-def _is_booking_form(request):
+def _outage_form(request):
+    """The form class a POSTing view named with @keeps_typed_answers(FormClass), if any."""
     match = getattr(request, "resolver_match", None)
-    return match is not None and match.view_name == "appointments:booking-request"
+    if request.method != "POST" or match is None:
+        return None
+    return getattr(match.func, "outage_form", None)
 
 
-NOT_SHOWN = {"csrfmiddlewaretoken", "started", "website", "consent"}
+def keeps_typed_answers(form_class):
+    """Mark a view whose POSTed form the 503 page shows back to the visitor, with a "Send again" button.
+    form_class.typed_answers(data) gives (label, value) pairs of what the visitor typed."""
 
+    def mark(view):
+        view.outage_form = form_class
+        return view
 
-def _typed_answers(data):
-    """What the patient typed, labelled as on the form, so nothing is lost while the database is away."""
-    from appointments.forms import BookingRequestForm
-
-    answers = []
-    for name, field in BookingRequestForm.base_fields.items():
-        values = [value for value in data.getlist(name) if value.strip()]
-        if name in NOT_SHOWN or not values:
-            continue
-        choices = dict(getattr(field, "choices", None) or [])
-        answers.append((field.label, ", ".join(str(choices.get(value, value)) for value in values)))
-    return answers
+    return mark
 
 
 def _resend_fields(data):

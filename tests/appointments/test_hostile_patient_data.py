@@ -15,7 +15,7 @@ from appointments.calendar import appointment_calendar
 from appointments.models import BookingRequest, NotificationRecipient
 from clinic.models import ClinicDetails, Physiotherapist
 from tests.appointments.booking import send
-from tests.prod.test_hostile_input import HOSTILE, assert_inert, hostile_condition
+from tests.web.test_hostile_input import HOSTILE, assert_inert, hostile_condition
 
 WEDNESDAY_MORNING = datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Asia/Kolkata"))
 FORMULA_STARTS = ("=", "+", "-", "@")

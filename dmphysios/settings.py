@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every query a request makes has a deadline, whatever middleware or view makes it.
+    "web.db.DatabaseDeadlineMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -99,6 +101,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the database is unreachable: patients get the 503 page, not a hung request.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+# A database that stops answering mid-connection costs a web request this many seconds per query, then the 503
+# page (web/db.py); for the retry seconds after that, this process answers 503 at once. 0: no deadline.
+DATABASE_WAIT_SECONDS = env.int("DATABASE_WAIT_SECONDS", default=3)
+DATABASE_RETRY_SECONDS = env.int("DATABASE_RETRY_SECONDS", default=5)
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -9,7 +9,8 @@ class WebConfig(AppConfig):
     verbose_name = "Site plumbing"
 
     def ready(self):
-        from . import page_cache
+        from . import db, page_cache
 
         # Every content save, wherever it happens, retires the cached pages.
         page_cache.connect_signals()
+        db.install()

@@ -8,12 +8,15 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from . import db
 from .page_cache import CACHE_DOWN
 
 
 @never_cache
 def healthz(request):
     """For the load balancer: 200 while this server can reach its database, 503 otherwise."""
+    if db.known_down():
+        return JsonResponse({"status": "unavailable", "database": "not answering"}, status=503)
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

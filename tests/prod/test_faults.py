@@ -2,6 +2,7 @@
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings
@@ -71,6 +72,58 @@ def test_the_site_recovers_by_itself_when_the_database_returns(seeded_for_server
     assert after.status == 200
     assert "Glutes Spasm" in after.text
     assert health_after.status == 200
+
+
+def timed(request):
+    started = time.monotonic()
+    response = request()
+    return response, time.monotonic() - started
+
+
+@needs_postgresql
+def test_a_database_that_stops_answering_costs_seconds_and_cached_pages_and_healthz_keep_answering(
+    seeded_for_servers,
+):
+    db = settings.DATABASES["default"]
+    proxy = TcpProxy(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
+    through_proxy = database_url().replace(f":{db['PORT'] or 5432}/", f":{proxy.port}/")
+    env = production_env(DATABASE_URL=through_proxy, DATABASE_WAIT_SECONDS="3", DATABASE_RETRY_SECONDS="5")
+    try:
+        with gunicorn(env) as url:  # one worker, four threads
+            browser = Browser(url)
+            assert browser.get("/conditions/glutes-spasm/").status == 200  # now cached
+            assert browser.get("/book/").status == 200  # and a persistent connection is open
+            proxy.freeze()
+            booking, booking_wait = timed(lambda: browser.get("/book/"))
+            # More requests that need the database than the worker has threads.
+            with ThreadPoolExecutor(8) as pool:
+                burst = list(pool.map(lambda _: timed(lambda: Browser(url).get("/book/")), range(8)))
+            health, health_wait = timed(lambda: browser.get("/healthz"))
+            cached, cached_wait = timed(lambda: Browser(url).get("/conditions/glutes-spasm/"))
+            proxy.restore()
+            recovered = poll(lambda: Browser(url).get("/book/").status == 200, seconds=30)
+    finally:
+        proxy.close()
+    assert_friendly_503(booking)
+    assert booking_wait < 10, "a request that needs the database gets the 503 page within seconds"
+    assert all(response.status == 503 for response, _ in burst)
+    assert max(wait for _, wait in burst) < 10
+    # Once the database is known to be down, the health check says so at once and cached pages are served.
+    assert health.status == 503
+    assert health_wait < 2
+    assert cached.status == 200
+    assert cached.headers["X-Page-Cache"] == "hit"
+    assert cached_wait < 2
+    assert recovered, "the site answers again by itself once the database does"
+
+
+def poll(check, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.5)
+    return False
 
 
 @needs_postgresql

@@ -45,6 +45,7 @@ urlpatterns = [
 ]
 
 # A database that cannot be reached answers 503 with the clinic's phone; anything else, the plain 500 page.
+handler400 = "web.views.bad_request"
 handler500 = "web.views.server_error"
 
 if settings.DEBUG:

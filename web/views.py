@@ -35,6 +35,13 @@ def server_error(request):
     return response
 
 
+def bad_request(request, exception):
+    """Our own 400 page, rendered without a RequestContext: the request's body may be what could not be read."""
+    response = render(None, "400.html", fallback_phone())
+    response.status_code = 400
+    return response
+
+
 def fallback_phone():
     """The clinic's phone from the settings, for pages that cannot rely on the database."""
     phone = settings.CLINIC_PHONE_FALLBACK

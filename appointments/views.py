@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import TemplateView
 
 from web.client_ip import client_ip
@@ -18,6 +19,7 @@ SESSION_KEY = "booking_references"
 RESENT_CHANGED_KEY = "booking_resent_changed"
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @keeps_typed_answers(BookingRequestForm)
 def booking_request(request):
     """The booking form: GET shows it, a valid POST saves the request and redirects to its confirmation."""
@@ -86,6 +88,7 @@ def confirm(request, booking, fields):
     return redirect(booking)
 
 
+@require_safe
 def booking_request_sent(request, reference):
     if reference not in request.session.get(SESSION_KEY, []):
         raise Http404("Only the browser that sent a request can see its confirmation.")

@@ -2,6 +2,7 @@ from itertools import groupby
 
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from web.page_cache import content_key
@@ -61,6 +62,7 @@ class ConditionDetailView(DetailView):
         return content_key("condition-page", self.object.pk, self.request.scheme, self.request.get_host())
 
 
+@require_safe
 def condition_search(request):
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "web.db.DatabaseDeadlineMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "web.middleware.SecurityHeadersMiddleware",
+    "web.middleware.NoUploadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the session middleware: a cached page is served without touching the database.
     "web.page_cache.PageCacheMiddleware",

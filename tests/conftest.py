@@ -2,15 +2,21 @@
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 
 from tests.builders import make_condition
+from tests.client import Client
 
 
 @pytest.fixture
 def seeded(db):
     """The database as `make run` leaves it: clinic details and the condition pages."""
     call_command("load_initial_data", verbosity=0)
+
+
+@pytest.fixture
+def client():
+    """An anonymous browser that posts forms URL-encoded, as a browser does."""
+    return Client()
 
 
 @pytest.fixture

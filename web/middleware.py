@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.shortcuts import render
 from django.urls import reverse
+
+from .views import fallback_phone
 
 
 class SecurityHeadersMiddleware:
@@ -31,3 +34,23 @@ class NoIndexAdminMiddleware:
         if request.path.startswith(self.prefixes):
             response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+class NoUploadsMiddleware:
+    """Refuses multipart bodies outside the admin: no public page takes a file, so none is read or spooled to disk.
+
+    Above the CSRF middleware, which would otherwise parse the body to find its token.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin = None
+
+    def __call__(self, request):
+        if self.admin is None:
+            self.admin = reverse("admin:index")
+        if request.content_type == "multipart/form-data" and not request.path.startswith(self.admin):
+            response = render(None, "400.html", fallback_phone())
+            response.status_code = 415
+            return response
+        return self.get_response(request)

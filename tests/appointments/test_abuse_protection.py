@@ -2,12 +2,12 @@ import threading
 
 import pytest
 from django.conf import settings as live_settings
-from django.test import Client
 
 from appointments import limits
 from appointments.models import BookingRequest
 from dmphysios import settings as production
 from tests.appointments.booking import BOOK, VALID, form_stamp, page, send, text
+from tests.client import Client
 
 pytestmark = pytest.mark.usefixtures("booking_db")
 

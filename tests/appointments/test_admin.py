@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.test import Client
 
 from appointments.models import BookingRequest, Notification
 from appointments.roles import FRONT_DESK
@@ -16,6 +15,7 @@ from conditions.models import Condition
 from conditions.roles import CONTENT_EDITORS
 from tests.admin_forms import form_values
 from tests.appointments.mailserver import body
+from tests.client import Client
 
 pytestmark = pytest.mark.usefixtures("booking_db")
 

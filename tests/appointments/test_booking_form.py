@@ -3,13 +3,13 @@ import re
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from appointments.forms import BookingRequestForm
 from appointments.models import BookingRequest
 from appointments.privacy import PRIVACY_NOTICE_VERSION
 from tests.appointments.booking import BOOK, VALID, error_next_to, form_stamp, page, send, text
+from tests.client import Client
 
 pytestmark = pytest.mark.usefixtures("booking_db")
 

@@ -1,10 +1,10 @@
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.test import Client
 
 from appointments.models import BookingRequest, Notification
 from tests.appointments.booking import BOOK, VALID, form_stamp
+from tests.client import Client
 from tests.threads import all_at_once
 
 ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]

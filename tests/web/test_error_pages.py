@@ -1,8 +1,8 @@
 import re
 
 import pytest
-from django.test import Client
 
+from tests.client import Client
 from web.views import server_error
 
 

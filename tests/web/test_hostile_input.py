@@ -2,12 +2,12 @@
 
 import pytest
 from bs4 import BeautifulSoup
-from django.test import Client
 from django.urls import reverse
 
 from clinic.models import ClinicDetails
 from conditions.models import Section
 from tests.builders import add_section, add_stage, make_condition
+from tests.client import Client
 
 pytestmark = pytest.mark.django_db
 

@@ -1,12 +1,12 @@
 """Anonymous visitors share cached pages; staff never see or fill them; any content save retires them."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from clinic.models import ClinicDetails
 from conditions.models import Condition
 from tests.builders import add_section, make_condition
+from tests.client import Client
 from web.page_cache import CACHE_HEADER
 
 pytestmark = pytest.mark.django_db

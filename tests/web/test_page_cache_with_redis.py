@@ -10,11 +10,11 @@ import pytest
 import redis
 from django.core.cache import caches
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from conditions.models import SectionItem
 from tests.builders import make_full_condition
+from tests.client import Client
 from tests.services import REDIS_URL, redis_is_reachable
 from web.page_cache import CACHE_HEADER, VERSION_KEY
 

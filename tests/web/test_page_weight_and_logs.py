@@ -8,8 +8,9 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 
+from tests.client import Client
 from web.log import JsonFormatter
 
 LIMIT = 60 * 1024

@@ -103,5 +103,5 @@ def serve(port: int, workdir: Path):
     """Yield the base URL of a production-like server; stop it afterwards."""
     environment = production_like_environment(workdir / "db.sqlite3", port)
     prepare(environment)
-    with gunicorn(environment, port, workers=2) as base_url:
+    with gunicorn(environment, port) as base_url:
         yield base_url

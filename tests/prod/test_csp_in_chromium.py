@@ -65,7 +65,7 @@ class SignedInProxy:
 
 def test_public_pages_report_no_policy_violation():
     paths = ["/", "/conditions/", "/conditions/glutes-spasm/", "/conditions/search/?q=back", "/book/", "/privacy/"]
-    with gunicorn(production_env(), workers=2) as url:
+    with gunicorn(production_env()) as url:
         for path in paths:
             dom, console = chromium(url + path)
             assert dom.find("h1"), f"{path} rendered"

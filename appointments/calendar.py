@@ -78,6 +78,8 @@ def appointment_calendar(booking: BookingRequest) -> bytes:
         "STATUS:CONFIRMED",
         "END:VEVENT",
     ]
+    # No METHOD: it would make the file an iTIP message, and RFC 5546 wants an ORGANIZER in a PUBLISH. A plain
+    # file to import is all a patient needs.
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//DMPhysios//Booking requests//EN", "CALSCALE:GREGORIAN"]
-    lines += ["METHOD:PUBLISH", *VTIMEZONE, *event, "END:VCALENDAR"]
+    lines += [*VTIMEZONE, *event, "END:VCALENDAR"]
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode()

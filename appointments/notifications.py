@@ -101,7 +101,7 @@ def build_message(notification: Notification) -> EmailMessage:
     body = render_to_string(f"{template}_body.txt", context)
     message = EmailMessage(subject=subject, body=body, to=[notification.recipient])
     if notification.kind == Notification.Kind.PATIENT_CONFIRMATION:
-        message.attach(f"{booking.reference}.ics", appointment_calendar(booking), "text/calendar; method=PUBLISH")
+        message.attach(f"{booking.reference}.ics", appointment_calendar(booking), "text/calendar")
     return message
 
 

@@ -1,24 +1,11 @@
-"""schema.org JSON-LD for condition pages and the clinic, built from the models."""
-
-import json
+"""schema.org JSON-LD for condition pages, built from the models; the clinic's own node comes from clinic."""
 
 from django.urls import reverse
 
-from clinic.models import PLACEHOLDER_MARKS, Weekday
+from clinic.structured_data import clinic_id, clinic_node
+from web.json_ld import SCHEMA, compact
 
 from .models import Section
-
-SCHEMA = "https://schema.org/"
-# Keeps the JSON from closing the <script> element or starting markup, whatever staff type.
-SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def to_json(data):
-    return json.dumps(data, ensure_ascii=False, indent=None).translate(SCRIPT_ESCAPES)
-
-
-def clinic_graph(clinic, request):
-    return {"@context": "https://schema.org", "@graph": [clinic_node(clinic, request)]}
 
 
 def condition_graph(condition, clinic, request):
@@ -36,7 +23,7 @@ def condition_graph(condition, clinic, request):
         "audience": {"@type": "Patient"},
         "medicalAudience": {"@type": "Patient"},
         "breadcrumb": {"@id": f"{page_url}#breadcrumb"},
-        "publisher": {"@id": _clinic_id(request)},
+        "publisher": {"@id": clinic_id(request)},
     }
     if condition.last_reviewed:
         page["lastReviewed"] = condition.last_reviewed.isoformat()
@@ -95,58 +82,6 @@ def breadcrumbs(condition, request, page_url):
     }
 
 
-def clinic_node(clinic, request):
-    """The clinic as a Physiotherapy business. Placeholder details are left out, never published as facts."""
-    node = {
-        "@type": "Physiotherapy",
-        "@id": _clinic_id(request),
-        "name": clinic.name,
-        "url": request.build_absolute_uri(reverse("home")),
-        "description": clinic.tagline,
-        "address": _address(clinic),
-        "openingHoursSpecification": [
-            {
-                "@type": "OpeningHoursSpecification",
-                "dayOfWeek": f"{SCHEMA}{Weekday(period.weekday).label}",
-                "opens": f"{period.opens:%H:%M}",
-                "closes": f"{period.closes:%H:%M}",
-            }
-            for _day, periods in clinic.weekly_hours()
-            for period in periods
-        ],
-        "potentialAction": {
-            "@type": "ReserveAction",
-            "name": "Book an appointment",
-            "target": {
-                "@type": "EntryPoint",
-                "urlTemplate": request.build_absolute_uri(reverse("appointments:booking-request")),
-                "inLanguage": "en-IN",
-                "actionPlatform": [f"{SCHEMA}DesktopWebPlatform", f"{SCHEMA}MobileWebPlatform"],
-            },
-        },
-    }
-    for prop, value in [("telephone", clinic.phone), ("email", clinic.email), ("hasMap", clinic.map_url)]:
-        if _is_real(value):
-            node[prop] = value
-    return _compact(node)
-
-
-def _clinic_id(request):
-    return request.build_absolute_uri(reverse("home")) + "#clinic"
-
-
-def _address(clinic):
-    address = {
-        "@type": "PostalAddress",
-        "streetAddress": clinic.street_address if _is_real(clinic.street_address) else "",
-        "addressLocality": clinic.locality,
-        "addressRegion": clinic.region,
-        "postalCode": clinic.postal_code,
-        "addressCountry": "IN",
-    }
-    return _compact(address)
-
-
 def _person(physiotherapist, request):
     credentials = [
         {
@@ -169,7 +104,7 @@ def _person(physiotherapist, request):
         "name": physiotherapist.name,
         "jobTitle": "Physiotherapist",
         "hasCredential": credentials,
-        "worksFor": {"@id": _clinic_id(request)},
+        "worksFor": {"@id": clinic_id(request)},
     }
 
 
@@ -182,12 +117,4 @@ def _entity(schema_type, item):
 
 def _physiotherapy(section):
     steps = [(stage.title, stage.text) for stage in section.stages.all()] or [(section.heading, section.lead)]
-    return [_compact({"@type": "PhysicalTherapy", "name": name, "description": text}) for name, text in steps]
-
-
-def _compact(node):
-    return {key: value for key, value in node.items() if value}
-
-
-def _is_real(value):
-    return bool(value) and not any(mark in value for mark in PLACEHOLDER_MARKS)
+    return [compact({"@type": "PhysicalTherapy", "name": name, "description": text}) for name, text in steps]

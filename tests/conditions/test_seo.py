@@ -43,6 +43,16 @@ def test_a_condition_page_has_a_canonical_url_and_open_graph_tags(client, seeded
     assert meta["og:site_name"] == "DMPhysios"
 
 
+@pytest.mark.parametrize("url", ["/no-such-page/", "/conditions/no-such-condition/"])
+def test_a_missing_page_gives_search_engines_no_canonical_address_to_keep(client, seeded, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.h1.get_text() == "Page not found"
+    assert page.find("link", rel="canonical") is None
+    assert page.find("meta", property="og:url") is None
+
+
 def test_a_condition_without_a_meta_description_uses_the_start_of_its_summary(client):
     condition = make_condition("No Meta", summary="Word " * 100)
     _, meta, _ = head(client, condition.get_absolute_url())

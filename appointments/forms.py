@@ -10,19 +10,23 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import format_html
 
 from conditions.models import Condition
+from web.fields import OneLineField, without_controls
 
-from .models import PATIENT_FIELDS, VISIT_FIELDS, BookingRequest, BookingWindow
+from .models import PATIENT_FIELDS, REQUEST_FIELDS, VISIT_FIELDS, BookingRequest, BookingWindow
 from .schedule import day_schedule, windows_open_on
 
 OTHER_CONDITION = "other"
 PHONE_EXAMPLE = "e.g. 98765 43210"
 MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 STARTED_SALT = "appointments.booking-form"
+BROWSER_SALT = "appointments.booking-browser"
 TOO_FAST = "That was quicker than we expected. Please check your details and press Send again."
 
 
@@ -34,9 +38,17 @@ def stamp_signer():
     return signing.TimestampSigner(salt=STARTED_SALT)
 
 
-def new_form_stamp() -> str:
-    """A signed one-time token with the time the form was shown: one request per token, not filled too fast."""
-    return stamp_signer().sign(secrets.token_urlsafe(24))
+def new_form_stamp(browser: str) -> str:
+    """A signed one-time token with the time the form was shown and the browser it was shown to: one request per
+    token, not filled too fast, and its confirmation shown only to that browser."""
+    return stamp_signer().sign(f"{secrets.token_urlsafe(24)}.{browser}")
+
+
+def browser_mark(request) -> str:
+    """Names this browser without saying anything about it: a keyed hash of its CSRF cookie's secret. A form
+    replayed from another browser carries another browser's mark (and CSRF protection stops a forged cookie)."""
+    get_token(request)  # gives a first-time visitor the cookie
+    return salted_hmac(BROWSER_SALT, request.META["CSRF_COOKIE"]).hexdigest()[:20]
 
 
 def indian_mobile_e164(value: str) -> str:
@@ -71,45 +83,26 @@ def indian_mobile_e164(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-class BookingRequestForm(forms.Form):
-    full_name = forms.CharField(
-        label="Your full name",
-        max_length=100,
-        widget=forms.TextInput({"autocomplete": "name"}),
-        error_messages=required("Please enter your full name."),
-    )
+class BookingRequestForm(forms.ModelForm):
+    """Builds an unsaved BookingRequest from what the patient typed; booking_request_create() saves it.
+
+    The model gives the fields their lengths and choices; fields declared here are the ones patients meet in
+    another shape (radio buttons, a phone number as typed, a condition by its page, the red flags as ticks).
+    """
+
     booking_for = forms.ChoiceField(
         label="Who is the appointment for?",
         choices=BookingRequest.BookingFor.choices,
         widget=forms.RadioSelect,
         error_messages=required("Please choose who the appointment is for."),
     )
-    patient_name = forms.CharField(
-        label="Patient's full name", max_length=100, required=False, help_text="Only if it is for someone else."
-    )
-    relationship = forms.ChoiceField(
-        label="Your relationship to the patient",
-        choices=[("", "Choose…"), *BookingRequest.Relationship.choices],
-        required=False,
-        help_text="Only if it is for someone else.",
-    )
-    patient_is_minor = forms.BooleanField(
-        label="The patient is under 18",
-        required=False,
-        help_text="A patient under 18 is booked by a parent or guardian, who gives the consent below.",
-    )
+    # What patients type ("+91 98765 43210") is longer than the E.164 number stored.
     phone = forms.CharField(
         label="Mobile number",
         max_length=25,
         help_text=f"An Indian mobile number, {PHONE_EXAMPLE}. We'll call you on it.",
         widget=forms.TextInput({"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
         error_messages=required("Please enter a mobile number we can call."),
-    )
-    email = forms.EmailField(
-        label="E-mail (optional)",
-        required=False,
-        help_text="Only if you'd like an e-mail confirmation.",
-        widget=forms.EmailInput({"autocomplete": "email"}),
     )
     condition = forms.ChoiceField(
         label="Condition or concern", error_messages=required("Please choose a condition, or 'Other / not sure'.")
@@ -123,26 +116,10 @@ class BookingRequestForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages=required("Please tell us if you are a new patient or coming for a follow-up."),
     )
-    preferred_date = forms.DateField(
-        label="Preferred date",
-        widget=forms.DateInput({"type": "date"}),
-        error_messages={
-            "required": "Please choose the day you'd like to come.",
-            "invalid": "Please enter a date, e.g. 3 December 2026.",
-        },
-    )
     preferred_time = forms.ChoiceField(
         label="Preferred time of day (IST)",
         widget=forms.RadioSelect,
         error_messages=required("Please choose a time of day."),
-    )
-    message = forms.CharField(
-        label="Anything we should know? (optional)",
-        max_length=1000,
-        required=False,
-        help_text="A line or two about the problem. Please don't include detailed medical history; "
-        "we'll go through it with you in person.",
-        widget=forms.Textarea({"rows": 3}),
     )
     red_flags = forms.MultipleChoiceField(
         label="Do you have any of these now? Tick any that apply.",
@@ -162,9 +139,47 @@ class BookingRequestForm(forms.Form):
     )
     started = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    class Meta:
+        model = BookingRequest
+        fields = REQUEST_FIELDS
+        field_classes = {"full_name": OneLineField, "patient_name": OneLineField}
+        labels = {
+            "full_name": "Your full name",
+            "patient_name": "Patient's full name",
+            "relationship": "Your relationship to the patient",
+            "patient_is_minor": "The patient is under 18",
+            "email": "E-mail (optional)",
+            "preferred_date": "Preferred date",
+            "message": "Anything we should know? (optional)",
+        }
+        help_texts = {
+            "full_name": "",
+            "patient_name": "Only if it is for someone else.",
+            "relationship": "Only if it is for someone else.",
+            "patient_is_minor": "A patient under 18 is booked by a parent or guardian, who gives the consent below.",
+            "email": "Only if you'd like an e-mail confirmation.",
+            "message": "A line or two about the problem. Please don't include detailed medical history; "
+            "we'll go through it with you in person.",
+        }
+        widgets = {
+            "full_name": forms.TextInput({"autocomplete": "name"}),
+            "email": forms.EmailInput({"autocomplete": "email"}),
+            "preferred_date": forms.DateInput({"type": "date"}),
+            "message": forms.Textarea({"rows": 3}),
+        }
+        error_messages = {
+            "full_name": required("Please enter your full name."),
+            "preferred_date": {
+                "required": "Please choose the day you'd like to come.",
+                "invalid": "Please enter a date, e.g. 3 December 2026.",
+            },
+        }
+
+    def __init__(self, *args, browser: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.browser = browser
         self.windows = list(BookingWindow.objects.all())
+        self.fields["relationship"].choices = [("", "Choose…"), *BookingRequest.Relationship.choices]
         self.fields["condition"].choices = self.condition_choices()
         self.fields["preferred_time"].choices = [(w.time_of_day, str(w)) for w in self.windows]
         today = timezone.localdate()
@@ -211,16 +226,26 @@ class BookingRequestForm(forms.Form):
         return helper
 
     def clean_full_name(self):
-        name = " ".join(self.cleaned_data["full_name"].split())
+        name = self.cleaned_data["full_name"]
         if len(name) < 2 or not any(char.isalpha() for char in name):
             raise forms.ValidationError("Please enter your full name, e.g. Priya Sharma.")
         return name
 
+    def clean_patient_name(self):
+        name = self.cleaned_data["patient_name"]
+        if name and (len(name) < 2 or not any(char.isalpha() for char in name)):
+            raise forms.ValidationError("Please enter the patient's full name, e.g. Asha Sharma.")
+        return name
+
+    def clean_message(self):
+        return without_controls(self.cleaned_data["message"])
+
+    def clean_condition(self):
+        slug = self.cleaned_data["condition"]
+        return None if slug == OTHER_CONDITION else Condition.objects.published().filter(slug=slug).first()
+
     def clean_phone(self):
         return indian_mobile_e164(self.cleaned_data["phone"])
-
-    def clean_email(self):
-        return self.cleaned_data["email"].lower()
 
     def clean_preferred_date(self):
         day = self.cleaned_data["preferred_date"]
@@ -298,13 +323,14 @@ class BookingRequestForm(forms.Form):
         else:
             self.add_error("preferred_date", "There's no time left to see you that day. Please choose a later date.")
 
-    def condition_object(self):
-        slug = self.cleaned_data["condition"]
-        return None if slug == OTHER_CONDITION else Condition.objects.published().filter(slug=slug).first()
-
     @property
     def form_token(self) -> str:
-        return self.cleaned_data["started"].split(":")[0]
+        return self.cleaned_data["started"].split(":")[0].partition(".")[0]
+
+    def sent_from_this_browser(self) -> bool:
+        """True when the form was shown to the browser sending it, not replayed from another one."""
+        shown_to = self.cleaned_data["started"].split(":")[0].partition(".")[2]
+        return constant_time_compare(shown_to, self.browser)
 
     @property
     def is_bot(self) -> bool:
@@ -325,7 +351,7 @@ class BookingRequestForm(forms.Form):
         """After an expired form, the next press of Send should work: give it a fresh stamp, keep the rest."""
         if self.has_error(NON_FIELD_ERRORS, "expired"):
             self.data = self.data.copy()
-            self.data["started"] = new_form_stamp()
+            self.data["started"] = new_form_stamp(self.browser)
 
     def error_links(self) -> list[tuple[str, str]]:
         """(element id, message) for the summary at the top, in page order: each error links to its field."""

@@ -2,12 +2,15 @@
 
 import hashlib
 import hmac
+import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 DAY, HOUR = 24 * 60 * 60, 60 * 60
+# Gmail delivers a.b@gmail.com, ab@gmail.com and ab@googlemail.com to one mailbox.
+GMAIL = {"gmail.com", "googlemail.com"}
 
 
 def _key(kind: str, value: str, period: str) -> str:
@@ -21,9 +24,24 @@ def _counters(*, phone: str, email: str, ip: str):
     day, hour = now.strftime("%Y%m%d"), now.strftime("%Y%m%d%H")
     yield _key("phone", phone, day), settings.BOOKING_RATE_LIMIT_PER_PHONE_PER_DAY, DAY
     if email:
-        yield _key("email", email.lower(), day), settings.BOOKING_RATE_LIMIT_PER_EMAIL_PER_DAY, DAY
+        yield _key("email", mailbox(email), day), settings.BOOKING_RATE_LIMIT_PER_EMAIL_PER_DAY, DAY
     if ip:
         yield _key("ip", ip, hour), settings.BOOKING_RATE_LIMIT_PER_IP_PER_HOUR, HOUR
+
+
+def mailbox(email: str) -> str:
+    """The mailbox an address delivers to, so that its other spellings count as one: case folded, a "+tag" dropped
+    (a+1@… is a@…), Gmail's dots and its other domain dropped, the domain in its ASCII (punycode) form. The request
+    keeps the address as typed."""
+    local, _, domain = unicodedata.normalize("NFKC", email).casefold().rpartition("@")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:  # not a name IDNA can spell; count it as written
+        pass
+    local = local.split("+", 1)[0]
+    if domain in GMAIL:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
 
 
 class OverLimit(Exception):

@@ -69,6 +69,8 @@ class NotificationRecipient(models.Model):
 # the admin show them in these groups, so staff read a request as the patient wrote it.
 PATIENT_FIELDS = ("full_name", "booking_for", "patient_name", "relationship", "patient_is_minor", "phone", "email")
 VISIT_FIELDS = ("condition", "visit_type", "preferred_date", "preferred_time", "message")
+# Everything the patient's form sets, for the form itself and to tell whether a resent form changed anything.
+REQUEST_FIELDS = (*PATIENT_FIELDS, *VISIT_FIELDS, "red_flags")
 
 
 class BookingRequestQuerySet(models.QuerySet):
@@ -158,7 +160,7 @@ class BookingRequest(models.Model):
     preferred_time = models.CharField(
         max_length=10, choices=TimeOfDay.choices, help_text="The time of day the patient would like to come."
     )
-    message = models.TextField(blank=True, help_text="What the patient wrote.")
+    message = models.TextField(max_length=1000, blank=True, help_text="What the patient wrote.")
     consent_version = models.CharField(max_length=40, help_text="The privacy notice version the patient accepted.")
     consent_at = models.DateTimeField(help_text="When the patient accepted the privacy notice.")
     form_token = models.CharField(
@@ -234,9 +236,9 @@ class BookingRequest(models.Model):
     def appointment_ends_at(self):
         return self.appointment_at + timedelta(minutes=settings.BOOKING_APPOINTMENT_MINUTES)
 
-    def differs_from(self, fields: dict) -> bool:
+    def differs_from(self, other: "BookingRequest") -> bool:
         """True when a resent form asks for something other than what this request saved."""
-        return any(getattr(self, name) != value for name, value in fields.items() if name != "consent_version")
+        return any(getattr(self, name) != getattr(other, name) for name in REQUEST_FIELDS)
 
     def red_flag_labels(self):
         return [self.RedFlag(flag).label for flag in self.red_flags if flag in self.RedFlag.values]

@@ -1,7 +1,6 @@
-"""The one write with side effects: a booking request and its outbox rows, saved together."""
+"""The one write with side effects: a booking request, its rate limits and its outbox rows, saved together."""
 
 import logging
-from datetime import date
 from functools import partial
 
 from django.conf import settings
@@ -9,64 +8,48 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.models import ClinicDetails
-from conditions.models import Condition
 
+from . import limits
 from .models import BookingRequest, Notification, NotificationRecipient
 from .notifications import send_notifications
+from .privacy import PRIVACY_NOTICE_VERSION
 
 logger = logging.getLogger(__name__)
 
 REFERENCE_TRIES = 5
 
 
-@transaction.atomic
 def booking_request_create(
     *,
-    full_name: str,
-    booking_for: str,
-    phone: str,
-    visit_type: str,
-    preferred_date: date,
-    preferred_time: str,
-    consent_version: str,
-    patient_name: str = "",
-    relationship: str = "",
-    patient_is_minor: bool = False,
-    email: str = "",
-    condition: Condition | None = None,
-    message: str = "",
-    red_flags: list[str] | None = None,
+    booking: BookingRequest,
+    client_ip: str,
     form_token: str | None = None,
+    consent_version: str = PRIVACY_NOTICE_VERSION,
 ) -> tuple[BookingRequest, bool]:
-    """Save a request and queue its e-mails; (request, created). A form token already used returns its request."""
-    booking = BookingRequest(
-        full_name=full_name,
-        booking_for=booking_for,
-        patient_name=patient_name,
-        relationship=relationship,
-        patient_is_minor=patient_is_minor,
-        phone=phone,
-        email=email,
-        condition=condition,
-        visit_type=visit_type,
-        preferred_date=preferred_date,
-        preferred_time=preferred_time,
-        message=message,
-        red_flags=list(red_flags or []),
-        is_urgent=bool(red_flags),
-        consent_version=consent_version,
-        consent_at=timezone.now(),
-        form_token=form_token or None,
-    )
-    existing = _insert(booking)
-    if existing:
-        return existing, False
-    queued = _queue_new_request_mails(booking)
-    send_after_commit(queued)
-    # Logged on commit: a caller may still roll the request back (the view does, past a rate limit).
-    transaction.on_commit(
-        partial(logger.info, "Booking request %s saved (urgent: %s)", booking.reference, booking.is_urgent)
-    )
+    """Save a patient's request (unsaved, as the booking form built it), count it against the rate limits and
+    queue its e-mails; (request, created).
+
+    A form token already used returns the request it saved: a double click or a resent form, counted once.
+    Raises limits.OverLimit, saving nothing, when the request would pass a limit.
+    """
+    booking.is_urgent = bool(booking.red_flags)
+    booking.consent_version, booking.consent_at = consent_version, timezone.now()
+    booking.form_token = form_token or None
+    counted = []
+    try:
+        with transaction.atomic():
+            if existing := _insert(booking):
+                return existing, False
+            # Counted in the transaction that saves it: past a limit the request is rolled back with the count.
+            counted = limits.reserve(phone=booking.phone, email=booking.email, ip=client_ip)
+            send_after_commit(_queue_new_request_mails(booking))
+            # Logged on commit, with no personal data.
+            transaction.on_commit(
+                partial(logger.info, "Booking request %s saved (urgent: %s)", booking.reference, booking.is_urgent)
+            )
+    except BaseException:
+        limits.release(counted)  # counted, but not saved after all
+        raise
     return booking, True
 
 

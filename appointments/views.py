@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -9,7 +8,7 @@ from web.client_ip import client_ip
 from web.views import keeps_typed_answers
 
 from . import limits
-from .forms import BookingRequestForm, new_form_stamp
+from .forms import BookingRequestForm, browser_mark, new_form_stamp
 from .models import BookingRequest
 from .privacy import PRIVACY_NOTICE_VERSION
 from .schedule import week_windows
@@ -23,45 +22,26 @@ RESENT_CHANGED_KEY = "booking_resent_changed"
 @keeps_typed_answers(BookingRequestForm)
 def booking_request(request):
     """The booking form: GET shows it, a valid POST saves the request and redirects to its confirmation."""
+    browser = browser_mark(request)
     if request.method != "POST":
-        form = BookingRequestForm(initial={"condition": request.GET.get("condition", ""), "started": new_form_stamp()})
-        return render_form(request, form)
-    form = BookingRequestForm(request.POST)
+        initial = {"condition": request.GET.get("condition", ""), "started": new_form_stamp(browser)}
+        return render_form(request, BookingRequestForm(initial=initial, browser=browser))
+    form = BookingRequestForm(request.POST, browser=browser)
     if form.is_bot:
         return render_blocked(request, status=400)
     if not form.is_valid():
         form.renew_stamp_if_expired()
         return render_form(request, form)
-    return save(request, form)
-
-
-def save(request, form):
-    """Save the request and count it against the rate limits in one transaction: a count past a limit undoes it.
-
-    Only the submission that creates the request counts; a double click or a resent form shows the first request.
-    """
-    fields, counted = booking_fields(form), []
     try:
-        with transaction.atomic():
-            booking, created = booking_request_create(**fields, form_token=form.form_token)
-            if created:
-                counted = limits.reserve(phone=fields["phone"], email=fields["email"], ip=client_ip(request))
+        booking, created = booking_request_create(
+            booking=form.instance, form_token=form.form_token, client_ip=client_ip(request)
+        )
     except limits.OverLimit:
         return render_blocked(request, status=429)
-    except BaseException:
-        limits.release(counted)  # counted, but the commit failed: the request was never made
-        raise
-    return confirm(request, booking, fields)
-
-
-def booking_fields(form) -> dict:
-    data = form.cleaned_data
-    names = ["full_name", "booking_for", "patient_name", "relationship", "patient_is_minor", "phone", "email"]
-    names += ["visit_type", "preferred_date", "preferred_time", "message", "red_flags"]
-    return {name: data[name] for name in names} | {
-        "condition": form.condition_object(),
-        "consent_version": PRIVACY_NOTICE_VERSION,
-    }
+    if not created and not form.sent_from_this_browser():
+        # Someone else's form token: say it was sent, and nothing about whose request it was.
+        return render(request, "appointments/bookingrequest_already_sent.html")
+    return confirm(request, booking, resent=form.instance if not created else None)
 
 
 def render_form(request, form):
@@ -78,12 +58,12 @@ def render_blocked(request, status):
     return render(request, "appointments/bookingrequest_blocked.html", status=status)
 
 
-def confirm(request, booking, fields):
+def confirm(request, booking, resent=None):
     """Let this browser, and only this one, see the confirmation; say so if a resent form asked for changes."""
     references = request.session.get(SESSION_KEY, [])
     if booking.reference not in references:
         request.session[SESSION_KEY] = [*references[-19:], booking.reference]
-    if booking.differs_from(fields):
+    if resent is not None and booking.differs_from(resent):
         request.session[RESENT_CHANGED_KEY] = booking.reference
     return redirect(booking)
 

@@ -1,5 +1,6 @@
 """Small builders for test data: only the fields a test cares about need naming."""
 
+import itertools
 from datetime import date
 
 from clinic.models import Physiotherapist
@@ -75,3 +76,19 @@ def make_full_condition(title="Large Condition", items_per_list=3, stages=2):
             for n in range(stages):
                 add_stage(section, f"Stage {n}", items=[f"stage {n} item {i}" for i in range(items_per_list)])
     return condition
+
+
+PHONES = itertools.count()
+
+
+def make_booking_request(**fields):
+    """A patient's request as the booking form saves it (outbox rows included); only the fields a test names."""
+    from appointments.models import BookingRequest
+    from appointments.services import booking_request_create
+
+    # A phone of its own each time, so that a test's many requests never meet the per-phone rate limit.
+    fields = {
+        "full_name": "Priya Sharma", "booking_for": "myself", "phone": f"+9198765{next(PHONES):05d}",
+        "visit_type": "new", "preferred_date": date(2026, 12, 3), "preferred_time": "morning",
+    } | fields  # fmt: skip
+    return booking_request_create(booking=BookingRequest(**fields), client_ip="", consent_version="test")[0]

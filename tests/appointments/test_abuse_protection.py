@@ -162,6 +162,27 @@ def test_three_requests_a_day_per_email_address(client, clock):
     assert send(client, clock, phone="98765 00004", email="SAME@example.com").status_code == 429
 
 
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["priya@example.com", "priya+1@example.com", "Priya+clinic@EXAMPLE.com", "priya+4@example.com"],
+        [
+            "priya@bücher.example",
+            "priya@xn--bcher-kva.example",
+            "PRIYA@BÜCHER.example",
+            "priya+x@xn--bcher-kva.example",
+        ],
+        ["priya.sharma@gmail.com", "priyasharma@gmail.com", "Priya.Sharma+1@googlemail.com", "p.riyasharma@gmail.com"],
+    ],
+)
+def test_the_email_limit_counts_one_mailbox_however_its_address_is_spelt(client, clock, spellings):
+    for number, email in zip(("98765 00001", "98765 00002", "98765 00003"), spellings, strict=False):
+        assert send(client, clock, phone=number, email=email).status_code == 302
+    assert send(client, clock, phone="98765 00004", email=spellings[3]).status_code == 429
+    # Each request keeps the address as the patient typed it.
+    assert sorted(BookingRequest.objects.values_list("email", flat=True)) == sorted(spellings[:3])
+
+
 def test_requests_per_client_ip_are_limited_per_hour_and_mistakes_do_not_count(client, clock, settings):
     settings.BOOKING_RATE_LIMIT_PER_IP_PER_HOUR = 2
     for _ in range(5):
@@ -211,3 +232,22 @@ def test_the_form_carries_a_csrf_token_and_a_post_without_it_is_refused(clock):
     browser = Client(enforce_csrf_checks=True)
     assert page(browser.get(BOOK)).find("input", attrs={"name": "csrfmiddlewaretoken"})
     assert browser.post(BOOK, VALID).status_code == 403
+
+
+def test_a_form_replayed_from_another_browser_shows_neither_the_request_nor_its_details(client, clock):
+    data = {**VALID, "red_flags": ["leg_weakness"], "started": form_stamp(client)}
+    clock.shift(20)
+    client.post(BOOK, data)
+    booking = BookingRequest.objects.get()
+
+    replayed = Client().post(BOOK, data)
+    shown = text(replayed)
+    assert replayed.status_code == 200
+    assert "This form has already been sent" in shown
+    assert booking.reference not in shown
+    assert "3 December" not in shown
+    assert "marked it urgent" not in shown
+    assert BookingRequest.objects.count() == 1
+
+    again = client.post(BOOK, data)
+    assert again.url == booking.get_absolute_url(), "the patient who sent it still sees their confirmation"

@@ -1,7 +1,6 @@
 import csv
 import io
 import re
-from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group
@@ -9,23 +8,19 @@ from django.core import mail
 
 from appointments.models import BookingRequest, Notification
 from appointments.roles import FRONT_DESK
-from appointments.services import booking_request_create
 from clinic.models import Physiotherapist
 from conditions.models import Condition
 from conditions.roles import CONTENT_EDITORS
 from tests.admin_forms import form_values
 from tests.appointments.mailserver import body
+from tests.builders import make_booking_request
 from tests.client import Client
 
 pytestmark = pytest.mark.usefixtures("booking_db")
 
 
 def make_request(**changes):
-    fields = {
-        "full_name": "Priya Sharma", "booking_for": "myself", "phone": "+919876543210", "visit_type": "new",
-        "preferred_date": date(2026, 12, 3), "preferred_time": "morning", "consent_version": "test",
-    } | changes  # fmt: skip
-    return booking_request_create(**fields)[0]
+    return make_booking_request(**({"phone": "+919876543210"} | changes))
 
 
 def staff_member(django_user_model, group_name):

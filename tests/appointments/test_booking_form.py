@@ -2,6 +2,7 @@ import json
 import re
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -62,7 +63,7 @@ def test_the_request_stores_what_the_patient_gave_and_the_notice_they_accepted(c
 
     booking = BookingRequest.objects.get()
     assert booking.phone == "+919876543210"
-    assert booking.email == "priya@example.com"
+    assert booking.email == "Priya@Example.com", "kept as typed (the rate limit counts its mailbox)"
     assert booking.condition.slug == "glutes-spasm"
     assert (booking.patient_name, booking.relationship, booking.patient_is_minor) == (
         "Asha Sharma",
@@ -240,7 +241,7 @@ def test_checking_a_date_and_time_asks_the_database_once_for_closures_and_once_f
     data = {**VALID, "started": form_stamp(Client())}
     clock.shift(30)
     with CaptureQueriesContext(connection) as queries:
-        assert BookingRequestForm(data).is_valid()
+        assert BookingRequestForm(data, browser="").is_valid()
     asked = [q["sql"] for q in queries.captured_queries]
     assert sum('"clinic_closure"' in sql for sql in asked) == 1
     assert sum('"clinic_openinghours"' in sql for sql in asked) == 1
@@ -306,3 +307,22 @@ def test_the_privacy_notice_has_a_version_rights_deletion_and_grievance_contact(
         assert heading in notice
     assert "Digital Personal Data Protection Act, 2023" in notice
     assert page(client.get("/")).find("footer").find("a", href="/privacy/")
+
+
+def test_single_line_answers_stay_on_one_line_in_the_request_and_the_clinics_alert(
+    client, clock, front_desk_inbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(
+            client, clock, booking_for="someone_else", relationship="spouse_partner",
+            full_name="Priya\x1b[31m Sharma\u2028URGENT", patient_name="Asha\r\nMobile: +91 99999 99999\nURGENT",
+            message="Pain when sitting.\r\nWorse at night.\x07",
+        )  # fmt: skip
+    assert response.status_code == 302
+    booking = BookingRequest.objects.get()
+    assert booking.full_name == "Priya [31m Sharma URGENT"
+    assert booking.patient_name == "Asha Mobile: +91 99999 99999 URGENT"
+    assert booking.message == "Pain when sitting.\nWorse at night.", "a message keeps its line breaks, nothing else"
+    alert = next(message for message in mail.outbox if front_desk_inbox in message.to)
+    lines = alert.body.splitlines()
+    assert not [line for line in lines if line.startswith(("Mobile: +91 99999", "URGENT"))]

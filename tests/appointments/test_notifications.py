@@ -1,6 +1,5 @@
 import logging
 import time
-from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -8,9 +7,9 @@ from django.utils import timezone
 
 from appointments.models import BookingRequest, Notification, NotificationRecipient
 from appointments.notifications import claim, send_notifications
-from appointments.services import booking_request_create
 from tests.appointments.booking import send
 from tests.appointments.mailserver import SilentServer, body
+from tests.builders import make_booking_request
 
 pytestmark = pytest.mark.usefixtures("booking_db")
 PATIENT = "priya@example.com"
@@ -155,10 +154,7 @@ def test_retries_back_off_and_stop_after_the_last_attempt(booking_db, clock, set
 
 
 def make_notification(email=PATIENT):
-    booking, _ = booking_request_create(
-        full_name="Priya Sharma", booking_for="myself", phone="+919876543210", email=email, visit_type="new",
-        preferred_date=date(2026, 12, 3), preferred_time="morning", consent_version="test",
-    )  # fmt: skip
+    booking = make_booking_request(email=email)
     return booking.notifications.get(kind=Notification.Kind.PATIENT_ACKNOWLEDGEMENT)
 
 

@@ -1,11 +1,11 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from appointments.models import BookingRequest, Notification
-from appointments.services import booking_request_create
 from clinic.models import Physiotherapist
+from tests.builders import make_booking_request
 
 pytestmark = pytest.mark.usefixtures("booking_db")
 Status = BookingRequest.Status
@@ -14,10 +14,7 @@ Status = BookingRequest.Status
 def request_made(days_ago, status, clock):
     """A request created `days_ago` days before now, in `status`."""
     clock.shift(-timedelta(days=days_ago))
-    booking, _ = booking_request_create(
-        full_name="Priya Sharma", booking_for="myself", phone="+919876543210", visit_type="new",
-        preferred_date=date(2026, 12, 3), preferred_time="morning", consent_version="test",
-    )  # fmt: skip
+    booking = make_booking_request()
     clock.shift(timedelta(days=days_ago))
     if status in BookingRequest.BOOKED_STATUSES:
         booking.appointment_at = booking.created_at

@@ -160,10 +160,28 @@ def csv_row(booking):
     ]
 
 
+class RetryFilter(admin.SimpleListFilter):
+    """Failed rows split by what happens next: retried by send_notifications, or given up (call the patient)."""
+
+    title = "retries"
+    parameter_name = "retries"
+
+    def lookups(self, request, model_admin):
+        return [("given_up", "Given up: call the patient"), ("retrying", "Failed, will be retried")]
+
+    def queryset(self, request, queryset):
+        given_up = queryset.given_up()
+        if self.value() == "given_up":
+            return given_up
+        if self.value() == "retrying":
+            return queryset.filter(state=Notification.State.FAILED).exclude(pk__in=given_up)
+        return queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["booking_request", "kind", "recipient", "state", "attempts", "sent_at", "next_attempt_at", "error"]
-    list_filter = ["state", "kind"]
+    list_filter = ["state", RetryFilter, "kind"]
     search_fields = ["booking_request__reference"]
     list_select_related = ["booking_request"]
     actions = ["resend_selected"]

@@ -73,6 +73,28 @@ VISIT_FIELDS = ("condition", "visit_type", "preferred_date", "preferred_time", "
 REQUEST_FIELDS = (*PATIENT_FIELDS, *VISIT_FIELDS, "red_flags")
 
 
+class RequestStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    CONTACTED = "contacted", "Contacted"
+    CONFIRMED = "confirmed", "Confirmed"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "No-show"
+
+
+class BookingFor(models.TextChoices):
+    MYSELF = "myself", "Myself"
+    SOMEONE_ELSE = "someone_else", "Someone else"
+
+
+class Relationship(models.TextChoices):
+    PARENT_GUARDIAN = "parent_guardian", "I am their parent or guardian"
+    SPOUSE_PARTNER = "spouse_partner", "Spouse or partner"
+    CHILD = "child", "Son or daughter"
+    OTHER_FAMILY = "other_family", "Other family member"
+    FRIEND_CARER = "friend_carer", "Friend or carer"
+
+
 class BookingRequestQuerySet(models.QuerySet):
     def closed(self):
         return self.filter(status__in=BookingRequest.CLOSED_STATUSES)
@@ -87,24 +109,10 @@ class BookingRequestQuerySet(models.QuerySet):
 class BookingRequest(models.Model):
     """A patient's request for an appointment; the front desk calls back and moves it through its states."""
 
-    class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        CONTACTED = "contacted", "Contacted"
-        CONFIRMED = "confirmed", "Confirmed"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
-        NO_SHOW = "no_show", "No-show"
-
-    class BookingFor(models.TextChoices):
-        MYSELF = "myself", "Myself"
-        SOMEONE_ELSE = "someone_else", "Someone else"
-
-    class Relationship(models.TextChoices):
-        PARENT_GUARDIAN = "parent_guardian", "I am their parent or guardian"
-        SPOUSE_PARTNER = "spouse_partner", "Spouse or partner"
-        CHILD = "child", "Son or daughter"
-        OTHER_FAMILY = "other_family", "Other family member"
-        FRIEND_CARER = "friend_carer", "Friend or carer"
+    # Defined above the model so that its constraints can name their values.
+    Status = RequestStatus
+    BookingFor = BookingFor
+    Relationship = Relationship
 
     class VisitType(models.TextChoices):
         NEW = "new", "New patient"
@@ -195,18 +203,19 @@ class BookingRequest(models.Model):
         indexes = [models.Index(fields=["status", "created_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status__in=["confirmed", "completed"])
+                condition=~Q(status__in=[RequestStatus.CONFIRMED, RequestStatus.COMPLETED])
                 | Q(appointment_at__isnull=False, physiotherapist__isnull=False),
                 name="booking_request_booked_has_time_and_physio",
                 violation_error_message="A confirmed or completed request needs a time and a physiotherapist.",
             ),
             models.CheckConstraint(
-                condition=Q(patient_is_minor=False) | Q(booking_for="someone_else", relationship="parent_guardian"),
+                condition=Q(patient_is_minor=False)
+                | Q(booking_for=BookingFor.SOMEONE_ELSE, relationship=Relationship.PARENT_GUARDIAN),
                 name="booking_request_minor_booked_by_guardian",
                 violation_error_message="A patient under 18 is booked by a parent or guardian.",
             ),
             models.CheckConstraint(
-                condition=Q(booking_for="someone_else") | Q(relationship="", patient_name=""),
+                condition=Q(booking_for=BookingFor.SOMEONE_ELSE) | Q(relationship="", patient_name=""),
                 name="booking_request_self_has_no_relationship",
             ),
         ]
@@ -244,6 +253,13 @@ class BookingRequest(models.Model):
         return [self.RedFlag(flag).label for flag in self.red_flags if flag in self.RedFlag.values]
 
 
+class NotificationState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
 class NotificationQuerySet(models.QuerySet):
     def due(self, now=None):
         """Rows to attempt now: pending or failed with attempts left, plus claims left behind by a crash."""
@@ -252,6 +268,10 @@ class NotificationQuerySet(models.QuerySet):
         retryable &= Q(attempts__lt=settings.BOOKING_NOTIFICATION_MAX_ATTEMPTS)
         stale = Q(state=Notification.State.SENDING, claimed_at__lt=now - Notification.STALE_CLAIM)
         return self.filter(retryable | stale)
+
+    def given_up(self):
+        """Rows that failed on every attempt allowed: never retried again, so staff must call those patients."""
+        return self.filter(state=Notification.State.FAILED, attempts__gte=settings.BOOKING_NOTIFICATION_MAX_ATTEMPTS)
 
 
 class Notification(models.Model):
@@ -262,11 +282,7 @@ class Notification(models.Model):
         PATIENT_ACKNOWLEDGEMENT = "patient_ack", "Patient acknowledgement"
         PATIENT_CONFIRMATION = "patient_confirm", "Patient confirmation"
 
-    class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+    State = NotificationState
 
     # A claim older than this was left by a process that died mid-send; the mail timeout is far shorter.
     STALE_CLAIM = timedelta(minutes=15)
@@ -288,7 +304,9 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["state", "next_attempt_at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(state="sent") | Q(sent_at__isnull=True), name="notification_sent_at"),
+            models.CheckConstraint(
+                condition=Q(state=NotificationState.SENT) | Q(sent_at__isnull=True), name="notification_sent_at"
+            ),
         ]
 
     def __str__(self):

@@ -53,6 +53,11 @@ def review_status_q(status, today):
     }[status]
 
 
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
 class ConditionQuerySet(models.QuerySet):
     def published(self):
         """The one rule for what the public sees."""
@@ -87,9 +92,7 @@ class ConditionQuerySet(models.QuerySet):
 
 
 class Condition(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+    Status = PublicationStatus
 
     title = models.CharField(max_length=120, help_text="The condition's name as patients know it, e.g. 'Glutes Spasm'.")
     slug = models.SlugField(
@@ -168,7 +171,7 @@ class Condition(models.Model):
         ordering = ["title"]
         indexes = [GinIndex(fields=["search_vector"], name="condition_search_vector_gin")]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="condition_status_valid"),
+            models.CheckConstraint(condition=Q(status__in=PublicationStatus.values), name="condition_status_valid"),
             # /conditions/search/ is the search page, so no condition may take that address.
             models.CheckConstraint(condition=~Q(slug="search"), name="condition_slug_not_reserved"),
             models.CheckConstraint(
@@ -406,13 +409,16 @@ class StageItem(ListItem):
         verbose_name = "stage list item"
 
 
+class UrgencyLevel(models.TextChoices):
+    EMERGENCY = "emergency", "Emergency: call 112 or 108"
+    URGENT = "urgent", "Urgent: see a doctor today"
+    ROUTINE = "routine", "Routine: book a physiotherapy appointment"
+
+
 class UrgentAdvice(models.Model):
     """One 'When to get urgent help' card: the signs that need care at one level of urgency."""
 
-    class Level(models.TextChoices):
-        EMERGENCY = "emergency", "Emergency: call 112 or 108"
-        URGENT = "urgent", "Urgent: see a doctor today"
-        ROUTINE = "routine", "Routine: book a physiotherapy appointment"
+    Level = UrgencyLevel
 
     condition = models.ForeignKey(
         Condition, on_delete=models.CASCADE, related_name="urgent_advice", help_text="The page the card is on."
@@ -429,9 +435,7 @@ class UrgentAdvice(models.Model):
         verbose_name = verbose_name_plural = "urgent help advice"
         ordering = ["condition", "position", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(level__in=["emergency", "urgent", "routine"]), name="urgent_advice_level_valid"
-            ),
+            models.CheckConstraint(condition=Q(level__in=UrgencyLevel.values), name="urgent_advice_level_valid"),
         ]
 
     def __str__(self):

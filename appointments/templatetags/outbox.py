@@ -4,8 +4,16 @@ register = template.Library()
 
 
 @register.simple_tag
-def failed_notifications():
-    """How many e-mails the outbox gave up on: staff must call those patients instead."""
+def given_up_notifications():
+    """How many e-mails the outbox gave up on (no retry left): staff must call those patients instead."""
     from appointments.models import Notification
 
-    return Notification.objects.filter(state=Notification.State.FAILED).count()
+    return Notification.objects.given_up().count()
+
+
+@register.simple_tag
+def retrying_notifications():
+    """How many e-mails failed so far but will be tried again."""
+    from appointments.models import Notification
+
+    return Notification.objects.filter(state=Notification.State.FAILED).count() - given_up_notifications()

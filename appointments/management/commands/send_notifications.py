@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from appointments.models import Notification
@@ -11,8 +10,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         outcome = send_notifications()
         self.stdout.write(f"{outcome[Notification.State.SENT]} sent, {outcome[Notification.State.FAILED]} failed.")
-        gave_up = Notification.objects.filter(
-            state=Notification.State.FAILED, attempts__gte=settings.BOOKING_NOTIFICATION_MAX_ATTEMPTS
-        ).count()
+        gave_up = Notification.objects.given_up().count()
         if gave_up:
             self.stdout.write(self.style.WARNING(f"{gave_up} no longer retried: resend them from the admin."))

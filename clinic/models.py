@@ -54,7 +54,10 @@ class ClinicDetails(models.Model):
     @classmethod
     def load(cls):
         """The clinic's details, or an unsaved blank row before the fixtures are loaded."""
-        return cls.objects.filter(pk=1).first() or cls(name="DMPhysios")
+        # Plain SQL, here and for the hours: read for every page built, and the ORM's building of the query
+        # cost several times what the database took to answer it.
+        rows = cls.objects.raw('SELECT * FROM "clinic_clinicdetails" WHERE "id" = 1')
+        return next(iter(rows), None) or cls(name="DMPhysios")
 
     @property
     def has_placeholders(self):
@@ -76,13 +79,23 @@ class ClinicDetails(models.Model):
         Read once per instance: every page shows the hours in the footer and again in its structured data,
         from the one ClinicDetails the context processor loads for the request."""
         if not hasattr(self, "_weekly_hours"):
-            hours = list(self.opening_hours.all()) if self.pk else []
+            hours = list(OpeningHours.objects.raw(HOURS_SQL, [self.pk])) if self.pk else []
             self._weekly_hours = [(label, [h for h in hours if h.weekday == day]) for day, label in Weekday.choices]
         return self._weekly_hours
+
+    def opening_times(self):
+        """[(day name, '09:00–13:00, 16:00–20:00' or 'Closed'), ...] Monday first, as the footer lists them."""
+        return [
+            (day, ", ".join(f"{h.opens:%H:%M}–{h.closes:%H:%M}" for h in periods) or "Closed")
+            for day, periods in self.weekly_hours()
+        ]
 
     def one_line_address(self):
         parts = (self.street_address, self.locality, self.region, self.postal_code)
         return ", ".join(part for part in parts if part)
+
+
+HOURS_SQL = 'SELECT * FROM "clinic_openinghours" WHERE "clinic_id" = %s ORDER BY "weekday", "opens"'
 
 
 class Weekday(models.IntegerChoices):

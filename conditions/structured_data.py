@@ -10,11 +10,15 @@ from .models import Section
 
 SCHEMA = "https://schema.org/"
 # Keeps the JSON from closing the <script> element or starting markup, whatever staff type.
-SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+SCRIPT_ESCAPES = {"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"}
 
 
 def to_json(data):
-    return json.dumps(data, ensure_ascii=False, indent=None).translate(SCRIPT_ESCAPES)
+    text = json.dumps(data, ensure_ascii=False, indent=None)
+    # One str.replace per character: str.translate took half a millisecond over a page's JSON-LD.
+    for character, escape in SCRIPT_ESCAPES.items():
+        text = text.replace(character, escape)
+    return text
 
 
 def clinic_graph(clinic, request):
@@ -54,7 +58,7 @@ def condition_graph(condition, clinic, request):
 
 
 def medical_condition(condition, page_url):
-    sections = {section.kind: section for section in condition.sections.all()}
+    sections = {section.kind: section for section in condition.section_list}
     node = {
         "@type": "MedicalCondition",
         "@id": f"{page_url}#condition",
@@ -72,8 +76,8 @@ def medical_condition(condition, page_url):
         ("primaryPrevention", Section.Kind.PREVENTION, "MedicalTherapy"),
     ]
     for prop, kind, schema_type in lists:
-        if kind in sections and sections[kind].items.all():
-            node[prop] = [_entity(schema_type, item) for item in sections[kind].items.all()]
+        if kind in sections and sections[kind].list_items:
+            node[prop] = [_entity(schema_type, item) for item in sections[kind].list_items]
     if Section.Kind.PHYSIOTHERAPY in sections:
         node["possibleTreatment"] = _physiotherapy(sections[Section.Kind.PHYSIOTHERAPY])
     return node
@@ -181,7 +185,7 @@ def _entity(schema_type, item):
 
 
 def _physiotherapy(section):
-    steps = [(stage.title, stage.text) for stage in section.stages.all()] or [(section.heading, section.lead)]
+    steps = [(stage.title, stage.text) for stage in section.stage_list] or [(section.heading, section.lead)]
     return [_compact({"@type": "PhysicalTherapy", "name": name, "description": text}) for name, text in steps]
 
 

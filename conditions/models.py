@@ -259,8 +259,8 @@ class Condition(models.Model):
         section_list (see add_sections()), urgent_advice_list and published_related. Returns the condition."""
         add_sections([self])
         self.urgent_advice_list = list(UrgentAdvice.objects.raw(ARTICLE_SQL[UrgentAdvice], [self.pk]))
-        # Related links follow the same rule as everything public: drafts never show. Only what a link shows.
-        self.published_related = list(self.related.published().only("title", "slug"))
+        # Related links follow the same rule as everything public, published()'s: drafts never show.
+        self.published_related = list(Condition.objects.raw(RELATED_SQL, [self.pk, Condition.Status.PUBLISHED]))
         return self
 
     def content_text(self):
@@ -491,3 +491,9 @@ ARTICLE_SQL = {
     'JOIN "conditions_section" s ON s."id" = t."section_id" WHERE s."condition_id" = %s ORDER BY i."position", i."id"',
     UrgentAdvice: 'SELECT * FROM "conditions_urgentadvice" WHERE "condition_id" = %s ORDER BY "position", "id"',
 }
+# Only what a related link shows, in the conditions' own order.
+RELATED_SQL = (
+    'SELECT c."id", c."title", c."slug" FROM "conditions_condition" c '
+    'JOIN "conditions_condition_related" r ON r."to_condition_id" = c."id" '
+    'WHERE r."from_condition_id" = %s AND c."status" = %s ORDER BY c."title"'
+)

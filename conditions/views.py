@@ -52,9 +52,10 @@ class ConditionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        condition = self.object
-        load = condition.load_page_content if self.article_may_be_cached() else condition.add_page_content
-        context["content"] = SimpleLazyObject(load)
+        if self.article_may_be_cached():
+            context["content"] = SimpleLazyObject(self.object.load_page_content)
+        else:
+            context["content"] = self.object.add_page_content()
         context["fragment_key"] = self.fragment_key()
         return context
 

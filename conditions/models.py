@@ -259,7 +259,7 @@ class Condition(models.Model):
         section_list (see add_sections()), urgent_advice_list and published_related. Returns the condition."""
         add_sections([self])
         self.urgent_advice_list = list(UrgentAdvice.objects.raw(ARTICLE_SQL[UrgentAdvice], [self.pk]))
-        # Related links follow the same rule as everything public, published()'s: drafts never show.
+        # Related links follow the one rule for what the public sees: drafts never show.
         self.published_related = list(Condition.objects.raw(RELATED_SQL, [self.pk, Condition.Status.PUBLISHED]))
         return self
 
@@ -458,6 +458,27 @@ class UrgentAdvice(models.Model):
         return {"emergency": "Emergency:", "urgent": "Urgent:", "routine": "Non-urgent:"}[self.level]
 
 
+# One condition's article rows in page order, in plain SQL: through the ORM, building these queries took
+# three times as long as reading their rows, on the page every first visitor after a save waits for
+# (bench/render.py).
+ARTICLE_SQL = {
+    Section: 'SELECT * FROM "conditions_section" WHERE "condition_id" = %s ORDER BY "position", "id"',
+    SectionItem: 'SELECT i.* FROM "conditions_sectionitem" i JOIN "conditions_section" s ON s."id" = i."section_id" '
+    'WHERE s."condition_id" = %s ORDER BY i."position", i."id"',
+    Stage: 'SELECT t.* FROM "conditions_stage" t JOIN "conditions_section" s ON s."id" = t."section_id" '
+    'WHERE s."condition_id" = %s ORDER BY t."position", t."id"',
+    StageItem: 'SELECT i.* FROM "conditions_stageitem" i JOIN "conditions_stage" t ON t."id" = i."stage_id" '
+    'JOIN "conditions_section" s ON s."id" = t."section_id" WHERE s."condition_id" = %s ORDER BY i."position", i."id"',
+    UrgentAdvice: 'SELECT * FROM "conditions_urgentadvice" WHERE "condition_id" = %s ORDER BY "position", "id"',
+}
+# Only what a related link shows, in the conditions' own order; the status is published()'s rule.
+RELATED_SQL = (
+    'SELECT c."id", c."title", c."slug" FROM "conditions_condition" c '
+    'JOIN "conditions_condition_related" r ON r."to_condition_id" = c."id" '
+    'WHERE r."from_condition_id" = %s AND c."status" = %s ORDER BY c."title"'
+)
+
+
 def add_sections(conditions):
     """Give each condition its sections in page order as section_list, each section its list_items and
     stage_list, each stage its list_items: four queries a condition, however many rows."""
@@ -477,23 +498,3 @@ def add_sections(conditions):
         for item in StageItem.objects.raw(ARTICLE_SQL[StageItem], [condition.pk]):
             stages[item.stage_id].list_items.append(item)
     return conditions
-
-
-# One condition's article rows in page order, in plain SQL: building these queries cost the ORM three times
-# what the database took to answer them, on the page every first visitor after a save waits for (bench/render.py).
-ARTICLE_SQL = {
-    Section: 'SELECT * FROM "conditions_section" WHERE "condition_id" = %s ORDER BY "position", "id"',
-    SectionItem: 'SELECT i.* FROM "conditions_sectionitem" i JOIN "conditions_section" s ON s."id" = i."section_id" '
-    'WHERE s."condition_id" = %s ORDER BY i."position", i."id"',
-    Stage: 'SELECT t.* FROM "conditions_stage" t JOIN "conditions_section" s ON s."id" = t."section_id" '
-    'WHERE s."condition_id" = %s ORDER BY t."position", t."id"',
-    StageItem: 'SELECT i.* FROM "conditions_stageitem" i JOIN "conditions_stage" t ON t."id" = i."stage_id" '
-    'JOIN "conditions_section" s ON s."id" = t."section_id" WHERE s."condition_id" = %s ORDER BY i."position", i."id"',
-    UrgentAdvice: 'SELECT * FROM "conditions_urgentadvice" WHERE "condition_id" = %s ORDER BY "position", "id"',
-}
-# Only what a related link shows, in the conditions' own order.
-RELATED_SQL = (
-    'SELECT c."id", c."title", c."slug" FROM "conditions_condition" c '
-    'JOIN "conditions_condition_related" r ON r."to_condition_id" = c."id" '
-    'WHERE r."from_condition_id" = %s AND c."status" = %s ORDER BY c."title"'
-)

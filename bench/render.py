@@ -94,6 +94,13 @@ def profile(browser, url, count, top):
     stats.sort_stats("tottime").print_stats(top)
 
 
+def template_loaders():
+    """The loaders production renders with: Django's cached loader when debug is off and none are set."""
+    from django.template import engines
+
+    return ", ".join(type(loader).__module__ for loader in engines["django"].engine.template_loaders)
+
+
 def write_html(browser, directory):
     from conditions.models import Condition
 
@@ -124,7 +131,8 @@ def main():
         print(
             f"{args.url}, nothing cached (PAGE_CACHE_SECONDS=0, CONTENT_CACHE_SECONDS=0), {args.renders} renders "
             f"in-process: median {statistics.median(cpu):.2f} ms of CPU per render (target ≤ 5 ms), "
-            f"wall clock median {statistics.median(wall):.2f} ms; {queries} queries per render"
+            f"wall clock median {statistics.median(wall):.2f} ms; {queries} queries per render; "
+            f"template loaders: {template_loaders()}"
         )
         if args.profile:
             profile(browser, args.url, args.renders, args.top)

@@ -11,7 +11,7 @@ DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install assets setup run superuser test lint format migrations-check check fixtures clean serve bench
+.PHONY: help install assets setup run superuser test lint format migrations-check check fixtures clean serve bench bench-render
 
 help:
 	@echo "make run               set up and serve the site on http://$(HOST):$(PORT)/ (SQLite)"
@@ -24,6 +24,7 @@ help:
 	@echo "make fixtures          rebuild fixtures/conditions.json from fixtures/source/"
 	@echo "make serve             the production setup locally: gunicorn on http://$(HOST):$(SERVE_PORT)/"
 	@echo "make bench             measure requests/s and latency under gunicorn (results in reports/bench/)"
+	@echo "make bench-render      the condition page's Python cost with nothing cached, in one process (ms/render)"
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +91,9 @@ serve: setup
 
 bench: install assets
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-render: install assets
+	$(PY) bench/render.py $(RENDER_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles tools/lighthouse/node_modules

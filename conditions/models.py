@@ -7,11 +7,12 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Prefetch, Q, Value, When
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import Physiotherapist
+from web.prepared import PreparedQuery
 
 # A page is "due" for review this long before its next review date.
 REVIEW_DUE_WARNING = timedelta(days=30)
@@ -73,16 +74,16 @@ class ConditionQuerySet(models.QuerySet):
         return self.with_review_state(today).filter(review_state=status)
 
     def refresh_search_index(self):
-        for condition in self.prefetch_related(section_content()):
-            condition.refresh_search_index()
+        for condition in add_sections(list(self)):
+            condition.store_search_index()
 
     def visible_to(self, user):
         """Staff may preview drafts; everyone else sees published conditions only."""
         return self if user.is_staff else self.published()
 
-    def with_content(self):
-        """Everything the condition's article renders, in a fixed number of queries."""
-        return self.select_related("category", "reviewer").defer(*SEARCH_FIELDS).prefetch_related(*page_content())
+    def for_article(self):
+        """The whole row the page and its article show, with its reviewer; add_page_content() adds the rest."""
+        return self.select_related("reviewer").defer(*SEARCH_FIELDS)
 
     def for_page(self):
         """Only what the page shows around its article (title, description, draft or not): a few columns and
@@ -255,11 +256,19 @@ class Condition(models.Model):
 
     def load_page_content(self):
         """This condition again with everything its article renders (for a row from for_page())."""
-        return Condition.objects.with_content().get(pk=self.pk)
+        return Condition.objects.for_article().get(pk=self.pk).add_page_content()
+
+    def add_page_content(self):
+        """Read what the article renders besides this row (from for_article()), in a fixed number of queries:
+        section_list (see add_sections()), urgent_advice_list and published_related. Returns the condition."""
+        add_sections([self])
+        self.urgent_advice_list = ARTICLE_ROWS[UrgentAdvice].run(self.pk)
+        self.published_related = RELATED_ROWS.run(self.pk)
+        return self
 
     def content_text(self):
-        """Every paragraph and list item of the sections, in page order (uses prefetched sections)."""
-        return "\n".join(text for section in self.sections.all() for text in section.texts() if text)
+        """Every paragraph and list item of the sections, in page order (from add_sections())."""
+        return "\n".join(text for section in self.section_list for text in section.texts() if text)
 
     def read_minutes(self):
         words = " ".join([self.summary, self.key_facts, self.content_text()]).split()
@@ -267,6 +276,11 @@ class Condition(models.Model):
 
     def refresh_search_index(self):
         """Store the section text for search and, on PostgreSQL, its weighted search vector."""
+        add_sections([self])  # afresh: the sections may have changed since this object was read
+        self.store_search_index()
+
+    def store_search_index(self):
+        """refresh_search_index() for a condition whose sections add_sections() has just read."""
         from .search import search_vector_for  # search imports this module
 
         document = "\n".join([self.key_facts, self.content_text()])
@@ -348,12 +362,13 @@ class Section(models.Model):
         return self.kind.replace("_", "-")
 
     def texts(self):
+        """The section's text in page order (from add_sections())."""
         yield self.heading
         yield self.lead
-        yield from (item.text for item in self.items.all())
-        for stage in self.stages.all():
+        yield from (item.text for item in self.list_items)
+        for stage in self.stage_list:
             yield from (stage.title, stage.text)
-            yield from (item.text for item in stage.items.all())
+            yield from (item.text for item in stage.list_items)
             yield stage.closing
         yield self.closing
 
@@ -447,17 +462,35 @@ class UrgentAdvice(models.Model):
         return {"emergency": "Emergency:", "urgent": "Urgent:", "routine": "Non-urgent:"}[self.level]
 
 
-def page_content():
-    """The prefetches of everything a condition page renders, in a fixed number of queries."""
-    return [
-        section_content(),
-        "urgent_advice",
-        # Related links follow the same rule as everything public: drafts never show. Only what a link shows.
-        Prefetch("related", queryset=Condition.objects.published().only("title", "slug"), to_attr="published_related"),
-    ]
+# One condition's article rows in page order, compiled once (web/prepared.py): building these queries through the
+# ORM took three times as long as reading their rows, on the page every first visitor after a save waits for.
+ARTICLE_ROWS = {
+    Section: PreparedQuery(lambda pk: Section.objects.filter(condition=pk)),
+    SectionItem: PreparedQuery(lambda pk: SectionItem.objects.filter(section__condition=pk)),
+    Stage: PreparedQuery(lambda pk: Stage.objects.filter(section__condition=pk)),
+    StageItem: PreparedQuery(lambda pk: StageItem.objects.filter(stage__section__condition=pk)),
+    UrgentAdvice: PreparedQuery(lambda pk: UrgentAdvice.objects.filter(condition=pk)),
+}
+# Related links follow the one rule for what the public sees (drafts never show), and show only title and slug.
+RELATED_ROWS = PreparedQuery(lambda pk: Condition.objects.published().filter(condition=pk).only("title", "slug"))
 
 
-def section_content():
-    """The sections with their items, stages and stage items: what a page and its search text are made of."""
-    stages = Prefetch("stages", queryset=Stage.objects.prefetch_related("items"))
-    return Prefetch("sections", queryset=Section.objects.prefetch_related("items", stages))
+def add_sections(conditions):
+    """Give each condition its sections in page order as section_list, each section its list_items and
+    stage_list, each stage its list_items: four queries a condition, however many rows."""
+    for condition in conditions:
+        sections, stages = {}, {}
+        condition.section_list = []
+        for section in ARTICLE_ROWS[Section].run(condition.pk):
+            section.list_items, section.stage_list = [], []
+            condition.section_list.append(section)
+            sections[section.pk] = section
+        for item in ARTICLE_ROWS[SectionItem].run(condition.pk):
+            sections[item.section_id].list_items.append(item)
+        for stage in ARTICLE_ROWS[Stage].run(condition.pk):
+            stage.list_items = []
+            sections[stage.section_id].stage_list.append(stage)
+            stages[stage.pk] = stage
+        for item in ARTICLE_ROWS[StageItem].run(condition.pk):
+            stages[item.stage_id].list_items.append(item)
+    return conditions

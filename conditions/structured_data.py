@@ -41,7 +41,7 @@ def condition_graph(condition, clinic, request):
 
 
 def medical_condition(condition, page_url):
-    sections = {section.kind: section for section in condition.sections.all()}
+    sections = {section.kind: section for section in condition.section_list}
     node = {
         "@type": "MedicalCondition",
         "@id": f"{page_url}#condition",
@@ -59,8 +59,8 @@ def medical_condition(condition, page_url):
         ("primaryPrevention", Section.Kind.PREVENTION, "MedicalTherapy"),
     ]
     for prop, kind, schema_type in lists:
-        if kind in sections and sections[kind].items.all():
-            node[prop] = [_entity(schema_type, item) for item in sections[kind].items.all()]
+        if kind in sections and sections[kind].list_items:
+            node[prop] = [_entity(schema_type, item) for item in sections[kind].list_items]
     if Section.Kind.PHYSIOTHERAPY in sections:
         node["possibleTreatment"] = _physiotherapy(sections[Section.Kind.PHYSIOTHERAPY])
     return node
@@ -116,5 +116,5 @@ def _entity(schema_type, item):
 
 
 def _physiotherapy(section):
-    steps = [(stage.title, stage.text) for stage in section.stages.all()] or [(section.heading, section.lead)]
+    steps = [(stage.title, stage.text) for stage in section.stage_list] or [(section.heading, section.lead)]
     return [compact({"@type": "PhysicalTherapy", "name": name, "description": text}) for name, text in steps]

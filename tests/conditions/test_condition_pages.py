@@ -4,8 +4,8 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conditions.models import Condition, Section
-from tests.builders import add_section, make_condition, make_full_condition
+from conditions.models import Condition, Section, SectionItem
+from tests.builders import add_section, add_stage, make_condition, make_full_condition
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,21 @@ def test_condition_page_runs_the_same_number_of_queries_however_large_the_condit
     assert len(page.select("#symptoms ul > li")) == 25
     assert len(page.select("ol.stages > li")[-1].select("ul > li")) == 25
     assert "Reviewer of Large Condition" in page.select_one(".page-review").get_text()
+
+
+def test_a_condition_page_built_with_nothing_cached_reads_the_database_at_most_nine_times(
+    client, seeded, settings, django_assert_max_num_queries
+):
+    # The first view after any save: its row with the reviewer, four queries for the sections, items, stages
+    # and stage items, one each for urgent help and related links, two for the clinic's details and hours.
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.CONTENT_CACHE_SECONDS = 0
+    condition = make_full_condition("Uncached Condition")
+    with django_assert_max_num_queries(9):
+        response = client.get(condition.get_absolute_url())
+    assert response.status_code == 200
+    assert "stage 1 item 2" in response.text
+    assert "Reviewer of Uncached Condition" in response.text
 
 
 def test_a_draft_is_not_found_for_visitors(client):
@@ -103,6 +118,30 @@ def test_content_typed_by_staff_is_escaped(client):
     response = client.get(condition.get_absolute_url())
     assert "<script>alert(1)</script>" not in response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_text_typed_into_any_part_of_a_section_is_shown_as_text_never_as_markup(client):
+    typed = '<b>bold</b> & "quoted"'
+    condition = make_condition("Escaped Sections")
+    section = add_section(
+        condition,
+        kind=Section.Kind.PHYSIOTHERAPY,
+        heading=f"Heading {typed}",
+        lead=f"Lead {typed}",
+        closing=f"Closing {typed}",
+        items=[f"Item {typed}"],
+        term_separator=Section.TermSeparator.DASH,
+    )
+    SectionItem.objects.create(section=section, term=f"Term {typed}", description=f"Described {typed}", position=1)
+    add_stage(section, f"Stage {typed}", items=[f"Stage item {typed}"], text=f"Text {typed}", closing=f"End {typed}")
+
+    response = client.get(condition.get_absolute_url())
+    assert "<b>bold</b>" not in response.text
+    shown = BeautifulSoup(response.content, "html.parser").select_one("#physiotherapy")
+    for part in ["Heading", "Lead", "Item", "Term", "Described", "Stage", "Stage item", "Text", "End", "Closing"]:
+        assert f"{part} {typed}" in shown.get_text(), part
+    assert shown.select_one("strong").get_text() == f"Term {typed}"
+    assert f"Term {typed} – Described {typed}" in shown.get_text()
 
 
 def test_a_draft_leaks_nowhere_a_visitor_or_search_engine_looks(client):

@@ -1,7 +1,9 @@
 """Clinic-wide data that every app reads: who we are, where, and when we are open."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from web.prepared import PreparedQuery
 
@@ -142,6 +144,13 @@ class Closure(models.Model):
         return f"{self.date:%d %b %Y}" + (f" ({self.reason})" if self.reason else "")
 
 
+class PhysiotherapistQuerySet(models.QuerySet):
+    def bookable(self):
+        """Who patients may book online: active, taking online bookings, and (on the live site) real people."""
+        bookable = self.filter(is_active=True, takes_online_bookings=True)
+        return bookable if settings.BOOKING_OFFERS_PLACEHOLDERS else bookable.exclude(is_placeholder=True)
+
+
 class Physiotherapist(models.Model):
     """A physiotherapist: reviews condition pages and is assigned to appointments."""
 
@@ -151,12 +160,69 @@ class Physiotherapist(models.Model):
         max_length=50, blank=True, help_text="Professional registration number, shown on pages this person reviews."
     )
     is_active = models.BooleanField(default=True, help_text="Untick when this person leaves the clinic.")
+    takes_online_bookings = models.BooleanField(
+        default=True, help_text="Patients may book this person's free times online. Untick to book by phone only."
+    )
+    is_placeholder = models.BooleanField(
+        default=False,
+        help_text="Seed data standing in for a real person. Never offered to patients on the live site: untick "
+        "once the name, qualification and working hours are the real ones.",
+    )
+
+    objects = PhysiotherapistQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+
+class WorkingHours(models.Model):
+    """One span a physiotherapist works on a weekday (several a day for a break). Patients are offered only the
+    time inside both these and the clinic's opening hours."""
+
+    physiotherapist = models.ForeignKey(Physiotherapist, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, help_text="Day of the week.")
+    starts = models.TimeField(help_text="Start of the span (IST), e.g. 09:00.")
+    ends = models.TimeField(help_text="End of the span (IST), e.g. 13:00. Later than the start.")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "working hours"
+        ordering = ["physiotherapist", "weekday", "starts"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends__gt=models.F("starts")), name="working_hours_end_after_start"),
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="working_hours_valid_weekday"),
+            models.UniqueConstraint(fields=["physiotherapist", "weekday", "starts"], name="working_hours_unique_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.physiotherapist}: {self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M} IST"
+
+
+class Absence(models.Model):
+    """Time a physiotherapist is away (leave, training): no visit is offered or booked in it."""
+
+    class Kind(models.TextChoices):
+        LEAVE = "leave", "Leave"
+        TRAINING = "training", "Training"
+        OTHER = "other", "Other"
+
+    physiotherapist = models.ForeignKey(Physiotherapist, on_delete=models.CASCADE, related_name="absences")
+    starts_at = models.DateTimeField(help_text="When the absence starts (IST).")
+    ends_at = models.DateTimeField(help_text="When the physiotherapist is back (IST). Later than the start.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LEAVE, help_text="Why.")
+    note = models.CharField(max_length=200, blank=True, help_text="For staff only, e.g. 'Conference in Delhi'.")
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="absence_ends_after_start"),
+        ]
+
+    def __str__(self):
+        starts, ends = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{self.physiotherapist}: {self.get_kind_display()}, {starts:%d %b %H:%M} – {ends:%d %b %H:%M} IST"
 
 
 CLINIC_ROW = PreparedQuery(lambda pk: ClinicDetails.objects.filter(pk=pk))

@@ -276,3 +276,8 @@ BOOKING_NOTIFICATION_RETRY_SECONDS = env.int("BOOKING_NOTIFICATION_RETRY_SECONDS
 # Seconds to wait on the mail server right after a request is saved, while the patient waits; cron's
 # send_notifications retries with EMAIL_TIMEOUT.
 BOOKING_INLINE_EMAIL_TIMEOUT = env.int("BOOKING_INLINE_EMAIL_TIMEOUT", default=3)
+# The diary (appointments/availability.py). Physiotherapists marked as placeholders (the seed data) are offered to
+# patients only while developing: a first deploy takes call-back requests until staff enter the real ones.
+BOOKING_OFFERS_PLACEHOLDERS = env.bool("BOOKING_OFFERS_PLACEHOLDERS", default=DEBUG)
+# Held times at once: per browser session (a new choice releases the last) and per client address.
+BOOKING_HOLDS_PER_ADDRESS = env.int("BOOKING_HOLDS_PER_ADDRESS", default=6)

@@ -99,10 +99,11 @@ class Diary:
 
 
 def free_times(
-    visit_type: VisitType, first_day: date, last_day: date, physiotherapist=None, *, now=None, policy=None
+    visit_type: VisitType, first_day: date, last_day: date, physiotherapist=None, *, now=None, policy=None, exclude=None
 ) -> list[FreeTime]:
     """Every time a patient may book `visit_type` online from first_day to last_day (IST dates, inclusive), with
-    one physiotherapist or anyone bookable; in time order. Minimum notice and the horizon come from the policy."""
+    one physiotherapist or anyone bookable; in time order. Minimum notice and the horizon come from the policy.
+    `exclude`: an appointment's pk whose own time counts as free (when moving it)."""
     policy = policy or BookingPolicy.load()
     now = now or timezone.now()
     last_day = min(last_day, timezone.localdate(now) + timedelta(days=policy.horizon_days))
@@ -111,7 +112,7 @@ def free_times(
         physiotherapists = physiotherapists.filter(pk=physiotherapist.pk)
     if first_day > last_day:
         return []
-    diary = Diary(physiotherapists, first_day, last_day, now=now)
+    diary = Diary(physiotherapists, first_day, last_day, now=now, exclude=exclude)
     earliest = now + policy.min_notice
     times = [
         FreeTime(start, person)
@@ -122,11 +123,11 @@ def free_times(
     return sorted(times, key=lambda free: (free.starts_at, free.physiotherapist.name))
 
 
-def is_free(visit_type, physiotherapist, starts_at, *, now=None, policy=None) -> bool:
+def is_free(visit_type, physiotherapist, starts_at, *, now=None, policy=None, exclude=None) -> bool:
     """True when a patient may book exactly this time online (the check repeated inside every booking's
     transaction, so a time taken meanwhile is refused)."""
     day = timezone.localdate(starts_at)
-    options = free_times(visit_type, day, day, physiotherapist, now=now, policy=policy)
+    options = free_times(visit_type, day, day, physiotherapist, now=now, policy=policy, exclude=exclude)
     return any(free.starts_at == starts_at for free in options)
 
 

@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+from urllib.parse import urlencode
 from collections import Counter
 from contextlib import suppress
 
@@ -9,12 +10,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import ClinicDetails
 
-from .calendar import appointment_calendar
-from .models import Notification
+from .calendar import appointment_calendar, appointment_file
+from .models import Appointment, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -89,10 +91,20 @@ def claimed(pk: int):
     return Notification.objects.filter(pk=pk, state=Notification.State.SENDING)
 
 
+APPOINTMENT_KINDS = (
+    Notification.Kind.APPOINTMENT_BOOKED,
+    Notification.Kind.APPOINTMENT_MOVED,
+    Notification.Kind.APPOINTMENT_CANCELLED,
+)
+
+
 def build_message(notification: Notification) -> EmailMessage:
     booking = notification.booking_request
+    appointment = Appointment.objects.filter(booking_request=booking).select_related("visit_type").first()
     context = {
         "booking": booking,
+        "appointment": appointment,
+        "manage_url": manage_url(appointment) if appointment else "",
         "clinic": ClinicDetails.load(),
         "callback_hours": settings.BOOKING_CALLBACK_WORKING_HOURS,
     }
@@ -102,7 +114,17 @@ def build_message(notification: Notification) -> EmailMessage:
     message = EmailMessage(subject=subject, body=body, to=[notification.recipient])
     if notification.kind == Notification.Kind.PATIENT_CONFIRMATION:
         message.attach(f"{booking.reference}.ics", appointment_calendar(booking), "text/calendar")
+    if notification.kind in APPOINTMENT_KINDS and appointment is not None:
+        method = "; method=CANCEL" if appointment.status == Appointment.Status.CANCELLED else ""
+        message.attach(f"{appointment.reference}.ics", appointment_file(appointment), f"text/calendar{method}")
     return message
+
+
+def manage_url(appointment) -> str:
+    """The patient's manage link, absolute (SITE_URL), with its signed token in the query string."""
+    from .diary import manage_token
+
+    return f"{settings.SITE_URL}{reverse('appointments:appointment-manage')}?{urlencode({'t': manage_token(appointment)})}"
 
 
 def resend(queryset) -> int:

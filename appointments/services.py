@@ -25,9 +25,11 @@ def booking_request_create(
     client_ip: str,
     form_token: str | None = None,
     consent_version: str = PRIVACY_NOTICE_VERSION,
+    appointment=None,
 ) -> tuple[BookingRequest, bool]:
     """Save a patient's request (unsaved, as the booking form built it), count it against the rate limits and
-    queue its e-mails; (request, created).
+    queue its e-mails; (request, created). With an `appointment` (the time the patient booked, which the caller
+    links), the patient is sent the appointment with its calendar file instead of an acknowledgement.
 
     A form token already used returns the request it saved: a double click or a resent form, counted once.
     Raises limits.OverLimit, saving nothing, when the request would pass a limit.
@@ -42,7 +44,7 @@ def booking_request_create(
                 return existing, False
             # Counted in the transaction that saves it: past a limit the request is rolled back with the count.
             counted = limits.reserve(phone=booking.phone, email=booking.email, ip=client_ip)
-            send_after_commit(_queue_new_request_mails(booking))
+            send_after_commit(_queue_new_request_mails(booking, booked=appointment is not None))
             # Logged on commit, with no personal data.
             transaction.on_commit(
                 partial(logger.info, "Booking request %s saved (urgent: %s)", booking.reference, booking.is_urgent)
@@ -83,17 +85,14 @@ def send_after_commit(notifications: list[Notification]) -> None:
     transaction.on_commit(send, robust=True)
 
 
-def _queue_new_request_mails(booking: BookingRequest) -> list[Notification]:
+def _queue_new_request_mails(booking: BookingRequest, booked: bool) -> list[Notification]:
     recipients = list(NotificationRecipient.objects.filter(is_active=True).values_list("email", flat=True))
     if not recipients and (clinic_email := ClinicDetails.load().email):
         recipients = [clinic_email]  # never let a request arrive unannounced
     rows = [Notification(booking_request=booking, kind=Notification.Kind.CLINIC_ALERT, recipient=r) for r in recipients]
     if booking.email:
-        rows.append(
-            Notification(
-                booking_request=booking, kind=Notification.Kind.PATIENT_ACKNOWLEDGEMENT, recipient=booking.email
-            )
-        )
+        kind = Notification.Kind.APPOINTMENT_BOOKED if booked else Notification.Kind.PATIENT_ACKNOWLEDGEMENT
+        rows.append(Notification(booking_request=booking, kind=kind, recipient=booking.email))
     for row in rows:
         row.save()
     return rows

@@ -195,6 +195,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://127.0.0.1:25")
 vars().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The site's public address, for links in e-mails (a patient's manage link), e.g. https://www.dmphysios.in.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="DMPhysios <noreply@dmphysios.in>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -38,6 +38,9 @@ class Notification(models.Model):
         CLINIC_ALERT = "clinic_alert", "Clinic alert"
         PATIENT_ACKNOWLEDGEMENT = "patient_ack", "Patient acknowledgement"
         PATIENT_CONFIRMATION = "patient_confirm", "Patient confirmation"
+        APPOINTMENT_BOOKED = "appt_booked", "Appointment booked"
+        APPOINTMENT_MOVED = "appt_moved", "Appointment moved"
+        APPOINTMENT_CANCELLED = "appt_cancelled", "Appointment cancelled"
 
     State = NotificationState
 

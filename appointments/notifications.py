@@ -2,9 +2,9 @@
 
 import logging
 import smtplib
-from urllib.parse import urlencode
 from collections import Counter
 from contextlib import suppress
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -124,7 +124,8 @@ def manage_url(appointment) -> str:
     """The patient's manage link, absolute (SITE_URL), with its signed token in the query string."""
     from .diary import manage_token
 
-    return f"{settings.SITE_URL}{reverse('appointments:appointment-manage')}?{urlencode({'t': manage_token(appointment)})}"
+    query = urlencode({"t": manage_token(appointment)})
+    return f"{settings.SITE_URL}{reverse('appointments:appointment-manage')}?{query}"
 
 
 def resend(queryset) -> int:

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from appointments.models import Appointment, VisitType
+from appointments.models import Appointment, BookingPolicy, VisitType
 from clinic.models import Physiotherapist, WorkingHours
 
 IST = ZoneInfo("Asia/Kolkata")
@@ -47,3 +47,12 @@ def appointment(person, visit, starts_at, status=Appointment.Status.BOOKED, **fi
         booked.hold_expires_at = timezone.now() + timedelta(minutes=10)
     booked.save()
     return booked
+
+
+def policy(**fields):
+    """The booking policy with these fields changed."""
+    current = BookingPolicy.load()
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.save()
+    return current

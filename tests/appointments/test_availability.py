@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from appointments.availability import free_times, is_free, staff_conflict
 from appointments.models import Appointment, BookingPolicy
 from clinic.models import Absence
-from tests.appointments.diary import appointment, at, physiotherapist, visit_type
+from tests.appointments.diary import appointment, at, physiotherapist, policy, visit_type
 
 pytestmark = pytest.mark.usefixtures("booking_db")
 THURSDAY, SATURDAY = "2026-12-03", "2026-12-05"
@@ -98,7 +98,7 @@ def test_an_absence_takes_its_time_out_of_the_day():
 
 
 def test_a_closure_day_offers_nothing(settings):
-    BookingPolicy.objects.create(horizon_days=90)
+    policy(horizon_days=90)
     person = physiotherapist(hours=[("all", "09:00", "13:00")])
     assert on("2027-01-26", person) == []  # Republic Day, a Tuesday
     assert on("2027-01-27", person) != []
@@ -108,19 +108,19 @@ def test_minimum_notice_counts_from_now():
     person = physiotherapist(hours=[("wed", "09:00", "13:00")])
     # It is 10:00: with two hours' notice the first time is 12:00 (a 60-minute visit ends by 13:00).
     assert on("2026-12-02", person) == ["12:00"]
-    BookingPolicy.objects.create(min_notice_minutes=0)
+    policy(min_notice_minutes=0)
     assert on("2026-12-02", person)[0] == "10:00"
 
 
 def test_nothing_is_offered_past_the_horizon():
-    BookingPolicy.objects.create(horizon_days=7)
+    policy(horizon_days=7)
     person = physiotherapist(hours=[("all", "09:00", "13:00")])
     assert on("2026-12-09", person) != []
     assert on("2026-12-10", person) == []
 
 
 def test_steps_come_from_the_policy():
-    BookingPolicy.objects.create(slot_step_minutes=30)
+    policy(slot_step_minutes=30)
     assert on(THURSDAY, physiotherapist(hours=[("thu", "09:00", "11:00")])) == ["09:00", "09:30", "10:00"]
 
 

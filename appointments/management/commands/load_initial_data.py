@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from appointments.models import BookingWindow
+from appointments.seeds import seed_diary
 from clinic.models import ClinicDetails
 from conditions.models import Condition
 from web.page_cache import invalidate_pages
@@ -32,6 +33,14 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     call_command("loaddata", fixture, verbosity=0)
                 self.stdout.write(self.style.SUCCESS(f"{fixture}: loaded."))
+        if dry_run:
+            self.stdout.write("diary: would be seeded if it has no visit types.")
+        elif seed_diary():
+            self.stdout.write(
+                self.style.SUCCESS("diary: visit types, booking policy and placeholder physiotherapists.")
+            )
+        else:
+            self.stdout.write("diary: already has visit types, left as it is.")
         if not dry_run:
             # loaddata saves raw rows, which neither the search index nor the page cache follows.
             Condition.objects.refresh_search_index()

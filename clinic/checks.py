@@ -21,3 +21,24 @@ def clinic_details_are_real(app_configs=None, databases=None, **kwargs):
             id="clinic.W001",
         )
     ]
+
+
+@register(deploy=True)
+def physiotherapists_are_real(app_configs=None, databases=None, **kwargs):
+    """Warn while the seed's placeholder physiotherapists are active: patients cannot book them online."""
+    from .models import Physiotherapist
+
+    try:
+        placeholders = Physiotherapist.objects.filter(is_active=True, is_placeholder=True).count()
+    except DatabaseError:
+        return []
+    if not placeholders:
+        return []
+    return [
+        Warning(
+            f"{placeholders} active physiotherapist(s) are placeholders from the seed data; patients are offered "
+            "only the call-back request until real physiotherapists with working hours are entered.",
+            hint="In the admin, replace them under Physiotherapists (untick 'is placeholder') or make them inactive.",
+            id="clinic.W002",
+        )
+    ]

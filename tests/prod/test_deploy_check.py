@@ -6,7 +6,7 @@ import sys
 import pytest
 from django.conf import settings
 
-from clinic.models import ClinicDetails
+from clinic.models import ClinicDetails, Physiotherapist
 from tests.prod.servers import production_env, unused_port
 
 
@@ -28,6 +28,7 @@ def give_real_details():
     ClinicDetails.objects.filter(pk=1).update(
         street_address="C-12, Sector 62", phone="0120-4567890", whatsapp="+919876543210", email="care@dmphysios.in"
     )
+    Physiotherapist.objects.filter(is_placeholder=True).update(is_placeholder=False, name="Dr. Real Person")
 
 
 def test_the_deploy_check_is_clean_once_the_clinic_details_are_real(seeded_for_servers):
@@ -42,6 +43,15 @@ def test_the_deploy_check_warns_while_the_clinic_details_are_placeholders(seeded
     assert result.returncode != 0
     assert "clinic.W001" in result.stderr
     assert "placeholders" in result.stderr
+
+
+def test_the_deploy_check_warns_while_placeholder_physiotherapists_are_active(seeded_for_servers):
+    give_real_details()
+    Physiotherapist.objects.update(is_placeholder=True)
+    result = deploy_check()
+    assert result.returncode != 0
+    assert "clinic.W002" in result.stderr
+    assert "only the call-back request" in result.stderr
 
 
 def test_the_deploy_check_runs_before_the_database_exists(tmp_path):

@@ -1,23 +1,28 @@
 """`make bench`: the site under gunicorn with the production settings on loopback, measured.
 
-Starts three app servers (page cache on; page cache off; every cache off), then loads, one after the other: a
-static file (the ceiling of this stack on this machine), the condition page with the page cache off, cached and
-with nothing cached at all, the search page and booking submissions. Prints a table with each rate as a ratio to
-the static file, and the condition page's query count and transfer size; writes the same to reports/bench/
-(git-ignored). Uses wrk when installed, the bundled Python load generator otherwise (or with --python). Not a CI
-gate: it reports, it does not fail.
+Measures two configurations, one after the other: the default (one worker, each process's own cache) and, when
+Redis answers, the scale-out one (REDIS_URL, as many workers as gunicorn.conf.py starts with it). For each it
+starts three app servers with that worker count (page cache on; page cache off; every cache off), then loads, one
+after the other: a static file (the ceiling of this stack with those workers on this machine), the condition page
+with the page cache off, cached and with nothing cached at all, the search page and booking submissions. Prints a
+table per configuration with each rate as a ratio to its own static file, and the condition page's query count
+and transfer size; writes the same to reports/bench/ (git-ignored). Uses wrk when installed, the bundled Python
+load generator otherwise (or with --python). Not a CI gate: it reports, it does not fail.
 """
 
 import argparse
 import contextlib
 import datetime
+import gzip
 import http.client
 import json
+import multiprocessing
 import os
 import re
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,14 +37,49 @@ CONDITION = "/conditions/glutes-spasm/"
 SEARCH_CANDIDATES = ["/search/?q=spasm", "/conditions/search/?q=spasm"]
 PAGE_CACHE_OFF = "condition page, page cache off"
 TARGETS = {PAGE_CACHE_OFF: 0.25, "condition page, cached": 0.90}
+FIRST_LOAD_LIMIT = 40 * 1024
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
 def production_env(**overrides):
-    """The production settings on loopback: the bench's own SQLite file unless DATABASE_URL is set, and
-    Redis when REDIS_URL is."""
+    """The production settings on loopback: the bench's own SQLite file unless DATABASE_URL is set; no Redis."""
     database = os.environ.get("DATABASE_URL") or f"sqlite:///{OUT / 'bench.sqlite3'}"
-    redis = {"REDIS_URL": os.environ["REDIS_URL"]} if os.environ.get("REDIS_URL") else {}
-    return production_like.production_env(database, DJANGO_LOG_LEVEL="WARNING", **(redis | overrides))
+    return production_like.production_env(database, DJANGO_LOG_LEVEL="WARNING", **overrides)
+
+
+def configurations(wanted):
+    """(name, workers, environment) of each configuration to measure: the default, and Redis when it answers."""
+    if "default" in wanted:
+        yield "default: 1 worker, the cache in its memory", 1, {}
+    if "redis" not in wanted:
+        return
+    if not redis_answers(REDIS_URL):
+        print(f"Skipping the Redis configuration: nothing answers at {REDIS_URL} (set REDIS_URL)")
+        return
+    # As gunicorn.conf.py starts with REDIS_URL set.
+    workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
+    # A key prefix of this run's own: it meets no page another run cached, and its keys are removed afterwards.
+    prefix = f"bench-{uuid.uuid4().hex[:8]}"
+    shared = {"REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": prefix}
+    yield f"with REDIS_URL: {workers} workers sharing Redis", workers, shared
+
+
+def redis_answers(url):
+    import redis
+
+    try:
+        return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+def remove_keys(env):
+    if "REDIS_URL" in env:
+        import redis
+
+        client = redis.Redis.from_url(env["REDIS_URL"])
+        for key in client.scan_iter(f"{env['CACHE_KEY_PREFIX']}:*"):
+            client.delete(key)
 
 
 def manage(env, *args):
@@ -47,9 +87,9 @@ def manage(env, *args):
 
 
 @contextlib.contextmanager
-def server(env, port, name):
+def server(env, port, name, workers):
     env = env | {"GUNICORN_ACCESS_LOG": str(OUT / f"{name}-access.log")}
-    with open(OUT / f"{name}.log", "wb") as log, gunicorn(env, port, log=log) as url:
+    with open(OUT / f"{name}.log", "wb") as log, gunicorn(env, port, workers=workers, log=log) as url:
         yield url
 
 
@@ -107,14 +147,21 @@ def condition_page_facts(env, base_url):
         [sys.executable, "-c", snippet], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     facts = json.loads(result.stdout.strip().splitlines()[-1])
-    _, _, html = fetch(base_url + CONDITION, {"Accept-Encoding": "gzip"})
+    _, headers, html = fetch(base_url + CONDITION, {"Accept-Encoding": "gzip"})
     sizes = {"html": len(html)}
-    for asset in re.findall(rb'(?:href|src)="(/static/[^"]+)"', html):
-        _, _, body = fetch(base_url + asset.decode(), {"Accept-Encoding": "gzip"})
+    for asset in re.findall(rb'(?:href|src)="(/static/[^"]+)"', decoded(headers, html)):
+        _, headers, body = fetch(base_url + asset.decode(), {"Accept-Encoding": "gzip"})
         sizes[asset.decode()] = len(body)
+        # What the stylesheet loads in turn (fonts, images), but not what it carries inline.
+        for ref in re.findall(rb"url\([\"']?(/static/[^\"')]+)", decoded(headers, body)):
+            sizes[ref.decode()] = len(fetch(base_url + ref.decode(), {"Accept-Encoding": "gzip"})[2])
     facts["transfer_bytes"] = sum(sizes.values())
     facts["transfer_parts"] = sizes
     return facts
+
+
+def decoded(headers, body):
+    return gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
 
 
 def static_url(base_url):
@@ -135,6 +182,9 @@ def main():
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8601)))
     parser.add_argument("--python", action="store_true", help="use the bundled load generator even if wrk exists")
+    parser.add_argument(
+        "--configurations", default="default,redis", help="which to measure: default, redis or both (the default)"
+    )
     args = parser.parse_args()
     use_wrk = shutil.which("wrk") is not None and not args.python
     OUT.mkdir(parents=True, exist_ok=True)
@@ -150,13 +200,34 @@ def main():
         for name, value in relaxed.items():
             print(f"  {name}={value}")
 
-    rows = []
+    measured, facts = [], None
+    for name, workers, overrides in configurations(args.configurations.split(",")):
+        print(f"Configuration {name}")
+        try:
+            rows, facts = measure(env | overrides, workers, args, use_wrk, facts)
+        finally:
+            remove_keys(overrides)
+        measured.append({"name": name, "workers": workers, "rows": rows})
+
+    report = render(measured, facts, "wrk" if use_wrk else "bundled Python generator", args)
+    print(report)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    (OUT / f"bench-{stamp}.md").write_text(report)
+    (OUT / "latest.md").write_text(report)
+    (OUT / "latest.json").write_text(json.dumps({"configurations": measured, "condition_page": facts}, indent=1))
+    print(f"Written to {OUT.relative_to(ROOT)}/latest.md and bench-{stamp}.md")
+
+
+def measure(env, workers, args, use_wrk, facts=None):
+    """The rows of one configuration, every one on servers with the same number of workers as its static file;
+    and the condition page's facts, unless already known."""
+    rows, port = [], args.port
     with (
-        server(env, args.port, "cached") as cached,
-        server(env | {"PAGE_CACHE_SECONDS": "0"}, args.port + 1, "uncached") as uncached,
-        server(env | {"PAGE_CACHE_SECONDS": "0", "CONTENT_CACHE_SECONDS": "0"}, args.port + 2, "no-cache") as cold,
+        server(env, port, "cached", workers) as cached,
+        server(env | {"PAGE_CACHE_SECONDS": "0"}, port + 1, "uncached", workers) as uncached,
+        server(env | {"PAGE_CACHE_SECONDS": "0", "CONTENT_CACHE_SECONDS": "0"}, port + 2, "no-cache", workers) as cold,
     ):
-        facts = condition_page_facts(env, cached)
+        facts = facts or condition_page_facts(env, cached)
         scenarios = [
             ("static file", cached + static_url(cached)),
             (PAGE_CACHE_OFF, uncached + CONDITION),
@@ -175,24 +246,33 @@ def main():
             for_warmup = load(url, 2, args.connections, use_wrk)  # noqa: F841 - fills caches, wakes workers
             rows.append({"name": name, "url": url} | load(url, args.seconds, args.connections, use_wrk))
         rows.append(booking.measure(cached, args.seconds, args.connections))
-
-    report = render(rows, facts, "wrk" if use_wrk else "bundled Python generator", args)
-    print(report)
-    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    (OUT / f"bench-{stamp}.md").write_text(report)
-    (OUT / "latest.md").write_text(report)
-    (OUT / "latest.json").write_text(json.dumps({"rows": rows, "condition_page": facts}, indent=1))
-    print(f"Written to {OUT.relative_to(ROOT)}/latest.md and bench-{stamp}.md")
+    return rows, facts
 
 
-def render(rows, facts, tool, args):
-    ceiling = next(row["rps"] for row in rows if row["name"] == "static file")
+def render(measured, facts, tool, args):
     lines = [
         f"# make bench, {datetime.datetime.now():%Y-%m-%d %H:%M}",
         "",
-        f"Load generator: {tool}; {args.connections} connections, {args.seconds} s per row; gunicorn "
-        f"{os.environ.get('WEB_CONCURRENCY', 'default')} workers; loopback; Accept-Encoding: gzip.",
+        f"Load generator: {tool}; {args.connections} connections, {args.seconds} s per row; loopback; "
+        "Accept-Encoding: gzip. Each ratio is to the static file served by as many workers as the row's.",
+    ]
+    for configuration in measured:
+        lines += ["", f"## {configuration['name']}", "", *table(configuration["rows"])]
+    parts = ", ".join(f"{name} {size / 1024:.1f} KB" for name, size in facts["transfer_parts"].items())
+    lines += [
         "",
+        f"Condition page ({CONDITION}, HTTP {facts['status']}): {facts['queries']} database queries built from the "
+        f"database, {facts['queries_warm']} with the page cache off (its article, header and footer from the "
+        f"content cache), 0 from the page cache; first load transfers {facts['transfer_bytes'] / 1024:.1f} KB "
+        f"({parts}) — limit {FIRST_LOAD_LIMIT // 1024} KB.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def table(rows):
+    ceiling = next(row["rps"] for row in rows if row["name"] == "static file")
+    lines = [
         "| what | requests/s | ratio to static | p50 ms | p99 ms | requests | errors | target |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
@@ -207,16 +287,7 @@ def render(rows, facts, tool, args):
             f"| {row['name']} | {row['rps']:.0f} | {ratio:.0%} | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} "
             f"| {row['requests']} | {row['errors']} | {verdict} |"
         )
-    parts = ", ".join(f"{name} {size / 1024:.1f} KB" for name, size in facts["transfer_parts"].items())
-    lines += [
-        "",
-        f"Condition page ({CONDITION}, HTTP {facts['status']}): {facts['queries']} database queries built from the "
-        f"database, {facts['queries_warm']} with the page cache off (its article, header and footer from the "
-        f"content cache), 0 from the page cache; first load transfers {facts['transfer_bytes'] / 1024:.1f} KB "
-        f"({parts}) — limit 60 KB.",
-        "",
-    ]
-    return "\n".join(lines)
+    return lines
 
 
 if __name__ == "__main__":

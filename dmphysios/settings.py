@@ -58,6 +58,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the session middleware: a cached page is served without touching the database.
     "web.page_cache.PageCacheMiddleware",
+    # Below the page cache, so a page is compressed once, when it is stored, and a cached page goes out as stored.
+    # Django's GZipMiddleware pads what it compresses with random bytes (its BREACH mitigation); cached pages
+    # hold no secret (no CSRF token, no session) for such an attack to guess.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -160,10 +164,15 @@ STORAGES = {
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's, but after a call that fails every call skips Redis for retry_seconds: a Redis that stops
+        # answering costs a request one socket timeout (a second) at most, and the requests after it nothing.
+        "BACKEND": "web.cache.RedisCache",
         "LOCATION": REDIS_URL,
-        # A Redis that stops answering costs a second, not a hung request.
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "OPTIONS": {
+            "socket_connect_timeout": 1,
+            "socket_timeout": 1,
+            "retry_seconds": env.int("CACHE_RETRY_SECONDS", default=10),
+        },
     }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -171,14 +180,18 @@ CACHES = {
 CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="dmphysios")
 if REDIS_URL:
     # Each process's own copy of cached pages and fragments, whose keys hold the content version (a save
-    # retires them everywhere all the same): a hit then asks Redis only for that version. Bounded in size.
+    # retires them everywhere all the same): with the version kept in memory too, a hit asks Redis nothing.
+    # Bounded in size.
     CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 500}}
 
-# The public page cache (dmphysios/page_cache.py). 0 turns it off; saves in these apps invalidate it.
+# The public page cache (web/page_cache.py). 0 turns it off; saves in these apps invalidate it.
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_LOCAL_ALIAS = "local" if "local" in CACHES else None
 # Short, so that writes which send no signal (queryset.update()) are not kept much longer than in Redis.
 PAGE_CACHE_LOCAL_SECONDS = 60
+# With Redis each process keeps the content version in memory, told of changes by pub/sub; it reads it again at
+# least this often all the same, so a lost announcement keeps a page stale for a second at most.
+PAGE_CACHE_VERSION_SECONDS = env.float("PAGE_CACHE_VERSION_SECONDS", default=1)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_CONTENT_APPS = ("conditions", "clinic")
 # Rendered condition articles, their JSON-LD and the clinic's details, under the same content version, so

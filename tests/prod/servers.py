@@ -130,8 +130,6 @@ class TcpProxy:
         self.port = self.listener.getsockname()[1]
         self.open = threading.Event()
         self.open.set()
-        self.flowing = threading.Event()
-        self.flowing.set()
         self.connections = []
         self.lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
@@ -151,11 +149,11 @@ class TcpProxy:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
-    def _pipe(self, source, destination):
+    @staticmethod
+    def _pipe(source, destination):
         try:
             while data := source.recv(65536):
-                if self.flowing.is_set():  # frozen: what arrives is acknowledged and dropped
-                    destination.sendall(data)
+                destination.sendall(data)
         except OSError:
             pass
         finally:
@@ -173,12 +171,7 @@ class TcpProxy:
                 sock.close()
             self.connections.clear()
 
-    def freeze(self):
-        """Keep every connection open but forward nothing, as a lost host or a firewall that drops packets does."""
-        self.flowing.clear()
-
     def restore(self):
-        self.flowing.set()
         self.open.set()
 
     def close(self):

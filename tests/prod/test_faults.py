@@ -2,15 +2,21 @@
 
 import json
 import time
+import urllib.parse
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings
 
+from tests.prod.proxies import FreezingProxy
 from tests.prod.servers import Browser, TcpProxy, database_url, gunicorn, production_env, unused_port
+from tests.services import REDIS_URL, redis_is_reachable
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.usefixtures("collected_static")
 
+needs_redis = pytest.mark.skipif(not redis_is_reachable(), reason=f"freezing Redis needs Redis at {REDIS_URL}")
 needs_postgresql = pytest.mark.skipif(
     not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
     reason="the cut-and-restore test proxies a PostgreSQL connection; run with DATABASE_URL=postgres://…",
@@ -85,7 +91,7 @@ def test_a_database_that_stops_answering_costs_seconds_and_cached_pages_and_heal
     seeded_for_servers,
 ):
     db = settings.DATABASES["default"]
-    proxy = TcpProxy(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
+    proxy = FreezingProxy(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
     through_proxy = database_url().replace(f":{db['PORT'] or 5432}/", f":{proxy.port}/")
     env = production_env(DATABASE_URL=through_proxy, DATABASE_WAIT_SECONDS="3", DATABASE_RETRY_SECONDS="5")
     try:
@@ -100,8 +106,8 @@ def test_a_database_that_stops_answering_costs_seconds_and_cached_pages_and_heal
                 burst = list(pool.map(lambda _: timed(lambda: Browser(url).get("/book/")), range(8)))
             health, health_wait = timed(lambda: browser.get("/healthz"))
             cached, cached_wait = timed(lambda: Browser(url).get("/conditions/glutes-spasm/"))
-            proxy.restore()
-            recovered = poll(lambda: Browser(url).get("/book/").status == 200, seconds=30)
+            proxy.thaw()
+            recovered = eventually(lambda: Browser(url).get("/book/").status == 200, seconds=30, every=0.5)
     finally:
         proxy.close()
     assert_friendly_503(booking)
@@ -115,15 +121,6 @@ def test_a_database_that_stops_answering_costs_seconds_and_cached_pages_and_heal
     assert cached.headers["X-Page-Cache"] == "hit"
     assert cached_wait < 2
     assert recovered, "the site answers again by itself once the database does"
-
-
-def poll(check, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.5)
-    return False
 
 
 @needs_postgresql
@@ -160,3 +157,63 @@ def test_with_the_cache_server_down_pages_are_served_uncached_and_a_booking_keep
     # The rate limits live in the cache: without it the request is not saved, and nothing typed is lost.
     assert sent.status == 503
     assert "Priya Sharma" in sent.text
+
+
+@pytest.fixture
+def redis_proxy():
+    """Redis through a loopback proxy the test can freeze, and the environment of a server that uses it."""
+    redis = urllib.parse.urlsplit(REDIS_URL)
+    proxy = FreezingProxy(redis.hostname, redis.port or 6379)
+    env = production_env(REDIS_URL=proxy.url("redis", redis.path), CACHE_KEY_PREFIX=f"test-{uuid.uuid4().hex[:8]}")
+    yield proxy, env
+    proxy.close()
+
+
+def timed(action):
+    started = time.monotonic()
+    result = action()
+    return result, time.monotonic() - started
+
+
+@needs_redis
+def test_with_the_cache_server_hanging_a_page_waits_a_second_at_most_and_the_next_pages_not_at_all(
+    seeded_for_servers, redis_proxy
+):
+    proxy, env = redis_proxy
+    proxy.freeze()
+    with gunicorn(env | {"CACHE_RETRY_SECONDS": "60"}, workers=2) as url:
+        first, first_took = timed(lambda: Browser(url).get("/conditions/glutes-spasm/"))
+        following, following_took = timed(lambda: [Browser(url).get("/conditions/glutes-spasm/") for _ in range(10)])
+    for page in [first, *following]:
+        assert page.status == 200
+        assert "Glutes Spasm" in page.text
+        assert "X-Page-Cache" not in page.headers
+    # One socket timeout (a second), not one per cache call; the bounds are generous for a loaded machine.
+    assert first_took < 5
+    # The other worker waits its own second once; before, each page waited two or three (20-30 s in all).
+    assert following_took < 8
+
+
+@needs_redis
+def test_a_cache_server_that_freezes_costs_a_second_and_once_it_answers_again_pages_are_cached_again(
+    seeded_for_servers, redis_proxy
+):
+    proxy, env = redis_proxy
+    page = "/conditions/glutes-spasm/"
+    with gunicorn(env | {"CACHE_RETRY_SECONDS": "3"}, workers=1) as url:
+        Browser(url).get(page)
+        assert Browser(url).get(page).headers["X-Page-Cache"] == "hit"
+        proxy.freeze()
+        frozen = []
+        for _ in range(12):  # a visitor every half second, for six seconds
+            frozen.append(timed(lambda: Browser(url).get(page)))
+            time.sleep(0.5)
+        proxy.thaw()
+        cached_again = eventually(lambda: Browser(url).get(page).headers.get("X-Page-Cache") == "hit", seconds=20)
+    assert [response.status for response, took in frozen] == [200] * 12
+    assert "Glutes Spasm" in frozen[-1][0].text
+    # A second to notice, and a second each time the cache is tried again (every 3 s here): not two or three
+    # seconds a page.
+    assert max(took for response, took in frozen) < 5
+    assert sum(took for response, took in frozen) < 8
+    assert cached_again

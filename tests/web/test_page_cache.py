@@ -1,5 +1,7 @@
 """Anonymous visitors share cached pages; staff never see or fill them; any content save retires them."""
 
+import gzip
+
 import pytest
 from django.urls import reverse
 
@@ -113,3 +115,22 @@ def test_the_page_cache_can_be_turned_off(page, settings):
     settings.PAGE_CACHE_SECONDS = 0
     Client().get(page)
     assert CACHE_HEADER not in Client().get(page)
+
+
+def test_a_browser_that_accepts_gzip_gets_the_cached_page_compressed_and_one_that_does_not_gets_plain_html(page):
+    assert Client(HTTP_ACCEPT_ENCODING="gzip, deflate, br").get(page)[CACHE_HEADER] == "miss"
+    compressed = Client(HTTP_ACCEPT_ENCODING="gzip, deflate, br").get(page)
+    assert compressed[CACHE_HEADER] == "hit"
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Test Condition" in gzip.decompress(compressed.content).decode()
+
+    plain = Client().get(page)
+    assert plain[CACHE_HEADER] == "miss"  # kept apart from the compressed copy
+    assert "Content-Encoding" not in plain
+    assert "Test Condition" in plain.content.decode()
+    again = Client().get(page)
+    assert again[CACHE_HEADER] == "hit"
+    assert "Content-Encoding" not in again
+    # So that a cache in front of the site keeps the two apart as well.
+    assert "Accept-Encoding" in again["Vary"]
+    assert "Accept-Encoding" in compressed["Vary"]

@@ -80,12 +80,6 @@ def test_the_site_recovers_by_itself_when_the_database_returns(seeded_for_server
     assert health_after.status == 200
 
 
-def timed(request):
-    started = time.monotonic()
-    response = request()
-    return response, time.monotonic() - started
-
-
 @needs_postgresql
 def test_a_database_that_stops_answering_costs_seconds_and_cached_pages_and_healthz_keep_answering(
     seeded_for_servers,

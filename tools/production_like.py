@@ -83,7 +83,7 @@ def gunicorn(environment: dict, port: int, *, workers: int | None = None, log=No
         process.wait(timeout=30)
 
 
-def wait_until_serving(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+def wait_until_serving(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -93,7 +93,7 @@ def wait_until_serving(url: str, process: subprocess.Popen, timeout: float = 30)
                 return
         except urllib.error.HTTPError:
             return  # it answers, if only to say its database is down (the fault tests start it that way)
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # still starting (slowly, on a busy machine)
             time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 

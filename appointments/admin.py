@@ -1,20 +1,29 @@
 import csv
 import re
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .calendar import appointment_calendar
+from .calendar import appointment_file
 from .forms import indian_mobile_e164
-from .models import PATIENT_FIELDS, VISIT_FIELDS, BookingRequest, BookingWindow, Notification, NotificationRecipient
+from .models import (
+    PATIENT_FIELDS,
+    VISIT_FIELDS,
+    Appointment,
+    BookingRequest,
+    BookingWindow,
+    Notification,
+    NotificationRecipient,
+)
+from .models.requests import SET_BY_HAND
 from .notifications import resend, send_notifications
-from .services import booking_request_notify_confirmed
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 E164 = re.compile(r"\+\d{6,15}")
@@ -40,25 +49,63 @@ class NotificationInline(admin.TabularInline):
         return False
 
 
+def linked_appointment(booking) -> Appointment | None:
+    return getattr(booking, "appointment", None) if booking.pk else None
+
+
+def admin_url(name, *args) -> str | None:
+    """The address of an admin page; None while the admin that serves it is not installed."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+class BookingRequestForm(forms.ModelForm):
+    """By hand, staff move a request only between the statuses of a call-back (requested, contacted, cancelled),
+    as the request's table allows; confirmed, completed and no-show come from its appointment."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if status := self.fields.get("status"):
+            booking = self.instance
+            status.choices = [
+                (value, label)
+                for value, label in BookingRequest.Status.choices
+                if value == booking.status or (value in SET_BY_HAND and booking.may_become(value))
+            ]
+            status.help_text = "Confirmed, completed and no-show follow the request's appointment."
+
+
 @admin.register(BookingRequest)
 class BookingRequestAdmin(admin.ModelAdmin):
-    list_display = ["reference", "urgent", "status", "full_name", "phone", "condition", "preferred", "created_at"]
+    form = BookingRequestForm
+    list_display = ["reference", "urgent", "status", "full_name", "phone", "condition", "preferred", "visit"]
+    list_display += ["created_at"]
     list_display_links = ["reference", "full_name"]
     list_filter = ["status", "is_urgent", "preferred_date", "created_at", "condition"]
     search_fields = ["reference", "full_name", "patient_name", "phone"]
-    list_select_related = ["condition"]
+    list_select_related = ["condition", "appointment"]
     date_hierarchy = "created_at"
     actions = ["export_csv"]
     inlines = [NotificationInline]
     readonly_fields = ["reference", "created_at", "updated_at", "red_flag_answers", "consent_version", "consent_at"]
-    readonly_fields += ["calendar_file"]
+    readonly_fields += ["appointment_summary", "calendar_file"]
     fieldsets = [
         (None, {"fields": ["reference", "status", "is_urgent", "red_flag_answers", "created_at"]}),
         ("Patient", {"fields": PATIENT_FIELDS}),
         ("Request", {"fields": VISIT_FIELDS}),
-        ("Appointment", {"fields": ["appointment_at", "physiotherapist", "calendar_file", "internal_notes"]}),
+        ("Appointment", {"fields": ["appointment_summary", "calendar_file", "internal_notes"]}),
         ("Consent", {"fields": ["consent_version", "consent_at", "updated_at"]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("appointment__visit_type", "appointment__physiotherapist")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once it has an appointment, a request's status is the appointment's: change it there.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "status"] if obj and linked_appointment(obj) else fields
 
     def has_add_permission(self, request):
         # Requests come from patients through the form, which records their consent; staff work them.
@@ -76,12 +123,45 @@ class BookingRequestAdmin(admin.ModelAdmin):
     def red_flag_answers(self, booking):
         return "; ".join(booking.red_flag_labels()) or "None"
 
+    @admin.display(description="Appointment (IST)", ordering="appointment__starts_at")
+    def visit(self, booking):
+        appointment = linked_appointment(booking)
+        if appointment is None:
+            return "–"
+        return f"{timezone.localtime(appointment.starts_at):%d %b %Y %H:%M}, {appointment.get_status_display()}"
+
+    @admin.display(description="Appointment")
+    def appointment_summary(self, booking):
+        appointment = linked_appointment(booking)
+        if appointment is None:
+            return self.book_a_time(booking)
+        when = timezone.localtime(appointment.starts_at)
+        text = (
+            f"{appointment.get_status_display()}: {when:%a %d %b %Y, %H:%M} IST, {appointment.visit_type.name} "
+            f"with {appointment.physiotherapist} (appointment {appointment.reference})."
+        )
+        if appointment.status == Appointment.Status.TO_REBOOK:
+            text += " That time clashed with another visit and holds nothing: give it a new time."
+        url = admin_url("admin:appointments_appointment_change", appointment.pk)
+        return format_html('{} <a href="{}">Open the appointment</a>', text, url) if url else text
+
+    @staticmethod
+    def book_a_time(booking):
+        if not booking.pk or not booking.may_become(BookingRequest.Status.CONFIRMED):
+            return f"None: the request is {booking.get_status_display().lower()}."
+        url = admin_url("admin:appointments_appointment_add")
+        if url is None:
+            return "None yet: book a time for this request in the diary."
+        return format_html(
+            'None yet. <a href="{}?booking_request={}">Book a time for this request</a>', url, booking.pk
+        )
+
     @admin.display(description="Calendar file")
     def calendar_file(self, booking):
-        if not booking.pk or not booking.is_booked or not booking.appointment_at:
-            return "Available once the request is confirmed."
+        if not has_calendar_file(linked_appointment(booking)):
+            return "Available once the request has an appointment."
         url = reverse("admin:appointments_bookingrequest_calendar", args=[booking.pk])
-        return format_html('<a href="{}">Download {}.ics</a> (times in IST)', url, booking.reference)
+        return format_html('<a href="{}">Download {}.ics</a> (times in IST)', url, booking.appointment.reference)
 
     def get_search_results(self, request, queryset, search_term):
         """Staff type phone numbers as patients do ('98765 43210'); they are stored as +919876543210."""
@@ -106,19 +186,12 @@ class BookingRequestAdmin(admin.ModelAdmin):
             raise Http404("No such booking request.")
         if not self.has_view_permission(request, booking):
             raise PermissionDenied
-        if not booking.is_booked or not booking.appointment_at:
-            raise Http404("Only a confirmed request has a calendar file.")
-        response = HttpResponse(appointment_calendar(booking), content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
+        appointment = linked_appointment(booking)
+        if not has_calendar_file(appointment):
+            raise Http404("Only a request with an appointment has a calendar file.")
+        response = HttpResponse(appointment_file(appointment), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{appointment.reference}.ics"'
         return response
-
-    def save_model(self, request, obj, form, change):
-        confirming = obj.status == BookingRequest.Status.CONFIRMED and (
-            not change or {"status", "appointment_at", "physiotherapist"} & set(form.changed_data)
-        )
-        super().save_model(request, obj, form, change)
-        if confirming and booking_request_notify_confirmed(booking_request=obj):
-            self.message_user(request, "A confirmation with the calendar file is being e-mailed to the patient.")
 
     @admin.action(description="Export selected requests as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
@@ -127,19 +200,26 @@ class BookingRequestAdmin(admin.ModelAdmin):
         response.write("\ufeff")  # a byte-order mark: without it Excel reads UTF-8 as ANSI and garbles Devanagari
         writer = csv.writer(response)
         writer.writerow(CSV_COLUMNS)
-        for booking in queryset.select_related("condition", "physiotherapist"):
+        for booking in queryset.select_related("condition", "appointment__physiotherapist"):
             writer.writerow([csv_safe(value) for value in csv_row(booking)])
         return response
 
 
 CSV_COLUMNS = [
     "Reference", "Received (IST)", "Status", "Urgent", "Name", "For", "Patient", "Mobile", "E-mail", "Condition",
-    "Visit", "Preferred date", "Time of day", "Appointment (IST)", "Physiotherapist", "Message",
+    "Visit", "Preferred date", "Time of day", "Appointment (IST)", "Physiotherapist", "Appointment status",
+    "Message",
 ]  # fmt: skip
 
 
+def has_calendar_file(appointment) -> bool:
+    """A time that clashed (to rebook) is no time to put in a calendar; a cancelled one's file says so."""
+    return appointment is not None and appointment.status != Appointment.Status.TO_REBOOK
+
+
 def csv_row(booking):
-    appointment = booking.appointment_at and timezone.localtime(booking.appointment_at).strftime("%Y-%m-%d %H:%M")
+    appointment = linked_appointment(booking)
+    when = appointment and timezone.localtime(appointment.starts_at).strftime("%Y-%m-%d %H:%M")
     return [
         booking.reference,
         timezone.localtime(booking.created_at).strftime("%Y-%m-%d %H:%M"),
@@ -154,8 +234,9 @@ def csv_row(booking):
         booking.get_visit_type_display(),
         booking.preferred_date.isoformat(),
         booking.get_preferred_time_display(),
-        appointment or "",
-        booking.physiotherapist or "",
+        when or "",
+        appointment.physiotherapist if appointment else "",
+        appointment.get_status_display() if appointment else "",
         booking.message,
     ]
 

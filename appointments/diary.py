@@ -163,7 +163,7 @@ def appointment_cancel(*, appointment: Appointment, reason: str = "", by_patient
     locked.sequence += 1
     locked.save()
     if locked.booking_request_id:
-        BookingRequest.objects.filter(pk=locked.booking_request_id).update(status=BookingRequest.Status.CANCELLED)
+        locked.booking_request.follow(locked)
     _tell_patient(locked, Notification.Kind.APPOINTMENT_CANCELLED)
     return locked
 
@@ -234,6 +234,8 @@ def appointment_book_by_staff(
     from .availability import staff_conflict
 
     with transaction.atomic():
+        if booking_request is not None:
+            _check_bookable(booking_request)
         if conflict := staff_conflict(physiotherapist, visit_type, starts_at):
             raise NotAllowed(conflict)
         appointment = Appointment(physiotherapist=physiotherapist, booking_request=booking_request)
@@ -241,7 +243,15 @@ def appointment_book_by_staff(
         if not _insert(appointment, timezone.now()):
             raise NotAllowed(staff_conflict(physiotherapist, visit_type, starts_at) or "That time was just taken.")
         if booking_request is not None:
-            booking_request.status = BookingRequest.Status.CONFIRMED
-            booking_request.save(update_fields=["status", "updated_at"])
+            booking_request.follow(appointment)
             _tell_patient(appointment, Notification.Kind.APPOINTMENT_BOOKED)
     return appointment
+
+
+def _check_bookable(booking_request: BookingRequest):
+    """A request gets one appointment, and only while it may still become confirmed."""
+    if existing := Appointment.objects.filter(booking_request=booking_request).first():
+        raise NotAllowed(f"This request already has appointment {existing.reference}: move that one instead.")
+    if not booking_request.may_become(BookingRequest.Status.CONFIRMED):
+        status = booking_request.get_status_display().lower()
+        raise NotAllowed(f"This request is {status}: it cannot be booked a time.")

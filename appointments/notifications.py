@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from clinic.models import ClinicDetails
 
-from .calendar import appointment_calendar, appointment_file
+from .calendar import appointment_file
 from .models import Appointment, Notification
 
 logger = logging.getLogger(__name__)
@@ -62,9 +62,7 @@ def claim(pk: int) -> bool:
 
 def deliver(pk: int, connection) -> Exception | None:
     """Send one claimed row and mark it sent; the error, if sending failed."""
-    notification = Notification.objects.select_related(
-        "booking_request__condition", "booking_request__physiotherapist"
-    ).get(pk=pk)
+    notification = Notification.objects.select_related("booking_request__condition").get(pk=pk)
     try:
         connection.open()  # once per batch: a no-op while the connection is open
         connection.send_messages([build_message(notification)])
@@ -91,7 +89,9 @@ def claimed(pk: int):
     return Notification.objects.filter(pk=pk, state=Notification.State.SENDING)
 
 
+# The patient's confirmation from before the diary renders from the appointment its time moved into.
 APPOINTMENT_KINDS = (
+    Notification.Kind.PATIENT_CONFIRMATION,
     Notification.Kind.APPOINTMENT_BOOKED,
     Notification.Kind.APPOINTMENT_MOVED,
     Notification.Kind.APPOINTMENT_CANCELLED,
@@ -112,9 +112,8 @@ def build_message(notification: Notification) -> EmailMessage:
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     body = render_to_string(f"{template}_body.txt", context)
     message = EmailMessage(subject=subject, body=body, to=[notification.recipient])
-    if notification.kind == Notification.Kind.PATIENT_CONFIRMATION:
-        message.attach(f"{booking.reference}.ics", appointment_calendar(booking), "text/calendar")
-    if notification.kind in APPOINTMENT_KINDS and appointment is not None:
+    # A time that clashed in the move to the diary is no time to put in anyone's calendar.
+    if notification.kind in APPOINTMENT_KINDS and appointment and appointment.status != Appointment.Status.TO_REBOOK:
         method = "; method=CANCEL" if appointment.status == Appointment.Status.CANCELLED else ""
         message.attach(f"{appointment.reference}.ics", appointment_file(appointment), f"text/calendar{method}")
     return message

@@ -3,4 +3,5 @@
 Change it whenever templates/appointments/privacy_notice.html changes in substance.
 """
 
-PRIVACY_NOTICE_VERSION = "2026-11-25"
+# 2026-12-02: what the diary stores (appointments, held times and their hashed marks, the manage link).
+PRIVACY_NOTICE_VERSION = "2026-12-02"

@@ -96,17 +96,3 @@ def _queue_new_request_mails(booking: BookingRequest, booked: bool) -> list[Noti
     for row in rows:
         row.save()
     return rows
-
-
-@transaction.atomic
-def booking_request_notify_confirmed(*, booking_request: BookingRequest) -> Notification | None:
-    """Queue the patient's confirmation with its calendar file, when the patient gave an e-mail address."""
-    if not booking_request.email or not booking_request.is_booked:
-        return None
-    notification = Notification.objects.create(
-        booking_request=booking_request,
-        kind=Notification.Kind.PATIENT_CONFIRMATION,
-        recipient=booking_request.email,
-    )
-    send_after_commit([notification])
-    return notification

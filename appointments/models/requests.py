@@ -1,16 +1,12 @@
 """Call-back requests from the website, and the windows patients mean by "morning", "afternoon" and "evening"."""
 
 import secrets
-from datetime import time, timedelta
+from datetime import time
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-
-from clinic.models import Physiotherapist
 
 # No 0/O, 1/I/L or U: a reference read out over the phone is heard as it is written.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -82,6 +78,29 @@ class RequestStatus(models.TextChoices):
     NO_SHOW = "no_show", "No-show"
 
 
+# The one table of a request's status changes. Staff set the first three by hand on a request with no appointment;
+# the rest follow its appointment (FOLLOWS_APPOINTMENT). Nothing leaves a visit's outcome.
+REQUEST_TRANSITIONS = {
+    RequestStatus.REQUESTED: {RequestStatus.CONTACTED, RequestStatus.CONFIRMED, RequestStatus.CANCELLED},
+    RequestStatus.CONTACTED: {RequestStatus.REQUESTED, RequestStatus.CONFIRMED, RequestStatus.CANCELLED},
+    RequestStatus.CONFIRMED: {RequestStatus.COMPLETED, RequestStatus.NO_SHOW, RequestStatus.CANCELLED},
+    RequestStatus.COMPLETED: set(),
+    RequestStatus.NO_SHOW: set(),
+    RequestStatus.CANCELLED: set(),
+}
+SET_BY_HAND = (RequestStatus.REQUESTED, RequestStatus.CONTACTED, RequestStatus.CANCELLED)
+# The request's status once it has an appointment, by the appointment's status (held and lapsed times have none);
+# keys are Appointment.Status values (appointments/models/diary.py, which imports this module).
+FOLLOWS_APPOINTMENT = {
+    "pending": RequestStatus.CONFIRMED,
+    "booked": RequestStatus.CONFIRMED,
+    "to_rebook": RequestStatus.CONFIRMED,
+    "completed": RequestStatus.COMPLETED,
+    "no_show": RequestStatus.NO_SHOW,
+    "cancelled": RequestStatus.CANCELLED,
+}
+
+
 class BookingFor(models.TextChoices):
     MYSELF = "myself", "Myself"
     SOMEONE_ELSE = "someone_else", "Someone else"
@@ -95,19 +114,27 @@ class Relationship(models.TextChoices):
     FRIEND_CARER = "friend_carer", "Friend or carer"
 
 
+# An appointment still to come (or to be given a new time) keeps its request open, whatever the request says.
+APPOINTMENT_TO_COME = ("held", "pending", "booked", "to_rebook")
+APPOINTMENT_DONE = ("completed", "no_show", "cancelled")
+
+
 class BookingRequestQuerySet(models.QuerySet):
     def closed(self):
-        return self.filter(status__in=BookingRequest.CLOSED_STATUSES)
+        """Requests done with: closed, or their visit's outcome known; never one whose visit is still to come."""
+        done = Q(status__in=BookingRequest.CLOSED_STATUSES) | Q(appointment__status__in=APPOINTMENT_DONE)
+        return self.filter(done).exclude(appointment__status__in=APPOINTMENT_TO_COME)
 
     def open(self):
-        return self.exclude(status__in=BookingRequest.CLOSED_STATUSES)
+        return self.exclude(pk__in=self.closed().values("pk"))
 
     def created_before(self, moment):
         return self.filter(created_at__lt=moment)
 
 
 class BookingRequest(models.Model):
-    """A patient's request for an appointment; the front desk calls back and moves it through its states."""
+    """A patient's request for an appointment: booked online with a time, or a call-back request the front desk
+    books a time for. The time lives in its appointment (Appointment.booking_request), never here."""
 
     # Defined above the model so that its constraints can name their values.
     Status = RequestStatus
@@ -126,7 +153,6 @@ class BookingRequest(models.Model):
         FALL_ACCIDENT = "fall_accident", "A recent fall or accident"
 
     CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED, Status.NO_SHOW)
-    BOOKED_STATUSES = (Status.CONFIRMED, Status.COMPLETED)
 
     reference = models.CharField(
         max_length=9, unique=True, default=new_reference, editable=False, help_text="Read this to the patient."
@@ -180,18 +206,6 @@ class BookingRequest(models.Model):
         help_text="Makes a resubmitted form one request.",
     )
 
-    appointment_at = models.DateTimeField(
-        null=True, blank=True, help_text="The agreed date and time (IST). Needed to confirm."
-    )
-    physiotherapist = models.ForeignKey(
-        Physiotherapist,
-        on_delete=models.PROTECT,
-        limit_choices_to={"is_active": True},
-        null=True,
-        blank=True,
-        related_name="booking_requests",
-        help_text="Who will see the patient. Needed to confirm.",
-    )
     internal_notes = models.TextField(blank=True, help_text="For staff only; the patient never sees these.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -202,12 +216,6 @@ class BookingRequest(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "created_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(status__in=[RequestStatus.CONFIRMED, RequestStatus.COMPLETED])
-                | Q(appointment_at__isnull=False, physiotherapist__isnull=False),
-                name="booking_request_booked_has_time_and_physio",
-                violation_error_message="A confirmed or completed request needs a time and a physiotherapist.",
-            ),
             models.CheckConstraint(
                 condition=Q(patient_is_minor=False)
                 | Q(booking_for=BookingFor.SOMEONE_ELSE, relationship=Relationship.PARENT_GUARDIAN),
@@ -226,24 +234,18 @@ class BookingRequest(models.Model):
     def get_absolute_url(self):
         return reverse("appointments:booking-request-sent", args=[self.reference])
 
-    def clean(self):
-        if self.status not in self.BOOKED_STATUSES:
-            return
-        errors = {}
-        if not self.appointment_at:
-            errors["appointment_at"] = "Set the agreed date and time (IST) before confirming."
-        if not self.physiotherapist_id:
-            errors["physiotherapist"] = "Choose who will see the patient before confirming."
-        if errors:
-            raise ValidationError(errors)
+    def may_become(self, status) -> bool:
+        """Whether the table allows this status next; staying as it is is always allowed."""
+        return status == self.status or status in REQUEST_TRANSITIONS[self.status]
 
-    @property
-    def is_booked(self):
-        return self.status in self.BOOKED_STATUSES
-
-    @property
-    def appointment_ends_at(self):
-        return self.appointment_at + timedelta(minutes=settings.BOOKING_APPOINTMENT_MINUTES)
+    def follow(self, appointment) -> bool:
+        """Take the status its appointment gives, where the table allows it, and save it; True when it changed."""
+        status = FOLLOWS_APPOINTMENT.get(appointment.status, self.status)
+        if status == self.status or not self.may_become(status):
+            return False
+        self.status = status
+        self.save(update_fields=["status", "updated_at"])
+        return True
 
     def differs_from(self, other: "BookingRequest") -> bool:
         """True when a resent form asks for something other than what this request saved."""

@@ -17,3 +17,11 @@ def retrying_notifications():
     from appointments.models import Notification
 
     return Notification.objects.filter(state=Notification.State.FAILED).count() - given_up_notifications()
+
+
+@register.simple_tag
+def appointments_to_rebook():
+    """How many appointments hold no time because theirs clashed: the front desk gives each a new one."""
+    from appointments.models import Appointment
+
+    return Appointment.objects.filter(status=Appointment.Status.TO_REBOOK).count()

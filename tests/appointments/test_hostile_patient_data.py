@@ -7,11 +7,12 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
 
-from appointments.calendar import appointment_calendar
+from appointments.calendar import appointment_file
 from appointments.models import BookingRequest, NotificationRecipient
 from clinic.models import ClinicDetails, Physiotherapist
 from tests.appointments.booking import send
@@ -73,20 +74,19 @@ def test_hostile_patient_answers_are_inert_in_the_admin_the_csv_export_and_the_e
 def test_hostile_staff_details_cannot_add_lines_to_a_calendar_file(seeded, clock, text):
     ClinicDetails.objects.filter(pk=1).update(name=text[:100], street_address=text[:180] + "\rX-INJECTED:1")
     physio = Physiotherapist.objects.create(name=text[:100], qualification="MPT")
+    from tests.appointments.diary import appointment, visit_type
     from tests.appointments.test_admin import make_request
 
-    booking = make_request()
-    BookingRequest.objects.filter(pk=booking.pk).update(
-        appointment_at=WEDNESDAY_MORNING.replace(day=3), physiotherapist=physio, status="confirmed"
-    )
-    booking.refresh_from_db()
-    ics = appointment_calendar(booking).decode()
+    booked = appointment(physio, visit_type(name=text[:60]), WEDNESDAY_MORNING.replace(day=3),
+                         booking_request=make_request(email="priya@example.com"))  # fmt: skip
+    ics = appointment_file(booked).decode()
     lines = ics.split("\r\n")
     properties = [line.split(":", 1)[0].split(";", 1)[0] for line in lines if line and not line.startswith(" ")]
     assert "BCC" not in properties
     assert "X-INJECTED" not in properties
     assert not [line for line in lines if "\n" in line or "\r" in line]
     assert properties.count("DESCRIPTION") == 1
+    assert len(icalendar.Calendar.from_ical(ics).walk("VEVENT")) == 1
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))

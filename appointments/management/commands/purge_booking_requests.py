@@ -5,13 +5,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from appointments.models import BookingRequest
+from appointments.models import Appointment, BookingRequest
+
+# A held time nobody booked is kept this long after its hold ran out, then deleted with its hashed visitor marks.
+LAPSED_HOLDS_KEPT = timedelta(days=1)
 
 
 class Command(BaseCommand):
     help = (
         "Delete closed booking requests (completed, cancelled, no-show) older than the retention period, "
-        "with their notifications. Open requests that old are listed for staff, never deleted."
+        "with their appointments and notifications, and held times nobody booked once a day has passed. "
+        "Open requests that old are listed for staff, never deleted."
     )
 
     def add_arguments(self, parser):
@@ -30,22 +34,27 @@ class Command(BaseCommand):
             raise CommandError(f"--older-than must be a number of days above 0, not {older_than}.")
         old = BookingRequest.objects.created_before(timezone.now() - timedelta(days=older_than))
         if dry_run:
-            count = old.closed().count()
+            count, holds = old.closed().count(), lapsed_holds().count()
             self.stdout.write(f"Would delete {count} closed booking request(s) older than {older_than} days.")
+            self.stdout.write(f"Would delete {holds} lapsed hold(s) nobody booked.")
         else:
+            count, holds = self.delete(old)
             self.stdout.write(
-                self.style.SUCCESS(
-                    f"Deleted {self.delete(old)} closed booking request(s) older than {older_than} days."
-                )
+                self.style.SUCCESS(f"Deleted {count} closed booking request(s) older than {older_than} days.")
             )
+            self.stdout.write(self.style.SUCCESS(f"Deleted {holds} lapsed hold(s) nobody booked."))
         self.list_open(old.open(), older_than)
 
     @staticmethod
     @transaction.atomic
-    def delete(old) -> int:
-        """Delete and count in one transaction: the number reported is the number deleted."""
-        _, deleted = old.closed().delete()
-        return deleted.get(BookingRequest._meta.label, 0)
+    def delete(old) -> tuple[int, int]:
+        """Delete and count in one transaction: the numbers reported are the numbers deleted. An appointment
+        protects its request from deletion, so the appointments go first; notifications go with their request."""
+        closed = list(old.closed().values_list("pk", flat=True))
+        Appointment.objects.filter(booking_request__in=closed).delete()
+        _, deleted = BookingRequest.objects.filter(pk__in=closed).delete()
+        _, holds = lapsed_holds().delete()
+        return deleted.get(BookingRequest._meta.label, 0), holds.get(Appointment._meta.label, 0)
 
     def list_open(self, still_open, older_than):
         if not still_open.exists():
@@ -59,3 +68,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {booking.reference}  {booking.get_status_display()}, received {booking.created_at:%Y-%m-%d}"
             )
+
+
+def lapsed_holds():
+    """Times held while a patient typed, never booked, whose hold ran out more than a day ago."""
+    return Appointment.objects.filter(
+        booking_request__isnull=True,
+        status__in=[Appointment.Status.HELD, Appointment.Status.EXPIRED],
+        hold_expires_at__lt=timezone.now() - LAPSED_HOLDS_KEPT,
+    )

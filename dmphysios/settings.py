@@ -275,7 +275,6 @@ LOGGING = {
 BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=60)
 # "We'll call you within N working hours", on the confirmation page and in e-mails.
 BOOKING_CALLBACK_WORKING_HOURS = env.int("BOOKING_CALLBACK_WORKING_HOURS", default=4)
-BOOKING_APPOINTMENT_MINUTES = env.int("BOOKING_APPOINTMENT_MINUTES", default=45)
 # Bots submit in under a second; nobody fills the form in four.
 BOOKING_MIN_FILL_SECONDS = env.int("BOOKING_MIN_FILL_SECONDS", default=4)
 BOOKING_FORM_MAX_AGE_SECONDS = env.int("BOOKING_FORM_MAX_AGE_SECONDS", default=24 * 60 * 60)

@@ -11,7 +11,7 @@ DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install assets setup run superuser test lint format migrations-check check fixtures clean serve bench bench-render
+.PHONY: help install assets setup run superuser test lint format migrations-check check fixtures clean serve bench bench-render bench-diary
 
 help:
 	@echo "make run               set up and serve the site on http://$(HOST):$(PORT)/ (SQLite)"
@@ -25,6 +25,7 @@ help:
 	@echo "make serve             the production setup locally: gunicorn on http://$(HOST):$(SERVE_PORT)/"
 	@echo "make bench             measure requests/s and latency under gunicorn (results in reports/bench/)"
 	@echo "make bench-render      the condition page's Python cost with nothing cached, in one process (ms/render)"
+	@echo "make bench-diary       free times over 14 days, 2,000 appointments, in one process (PostgreSQL: DATABASE_URL)"
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -94,6 +95,9 @@ bench: install assets
 
 bench-render: install assets
 	$(PY) bench/render.py $(RENDER_ARGS)
+
+bench-diary: install
+	$(PY) bench/diary.py $(DIARY_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles tools/lighthouse/node_modules

@@ -6,9 +6,11 @@ all in IST. A visit must fit inside one span of working and opening hours; its b
 visit or an absence. Every read is one query whatever the number of days, so a fortnight costs what a day does.
 """
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -34,7 +36,15 @@ class Busy:
 
     starts_at: datetime
     ends_at: datetime
-    what: str
+    reference: str = ""  # the other visit's; empty for an absence
+    absence: str = ""  # the absence's kind, in words
+
+    @property
+    def what(self) -> str:
+        """In words, for staff; put into words only when asked, as most are never shown."""
+        if self.reference:
+            return f"appointment {self.reference} at {describe(self.starts_at)}"
+        return f"{self.absence} until {describe(self.ends_at)}"
 
 
 class Diary:
@@ -55,16 +65,22 @@ class Diary:
         self.closures = {c.date: c for c in Closure.objects.filter(date__range=(first_day, last_day))}
         self.busy = defaultdict(list)
         for absence in Absence.objects.filter(physiotherapist__in=ids, starts_at__lt=ends, ends_at__gt=starts):
-            what = f"{absence.get_kind_display().lower()} until {describe(absence.ends_at)}"
-            self.busy[absence.physiotherapist_id].append(Busy(absence.starts_at, absence.ends_at, what))
+            kind = absence.get_kind_display().lower()
+            self.busy[absence.physiotherapist_id].append(Busy(absence.starts_at, absence.ends_at, absence=kind))
         taken = Appointment.objects.holding_time(self.now).filter(physiotherapist__in=ids).overlapping(starts, ends)
         if exclude is not None:
             taken = taken.exclude(pk=exclude)
-        for visit in taken.only("reference", "physiotherapist", "starts_at", "blocked_until"):
-            what = f"appointment {visit.reference} at {describe(visit.starts_at)}"
-            self.busy[visit.physiotherapist_id].append(Busy(visit.starts_at, visit.blocked_until, what))
-        for entries in self.busy.values():
+        # Plain values, not model instances: a fortnight of a busy clinic is hundreds of rows.
+        for reference, person, visit_starts, blocked_until in taken.values_list(
+            "reference", "physiotherapist", "starts_at", "blocked_until"
+        ):
+            self.busy[person].append(Busy(visit_starts, blocked_until, reference=reference))
+        # Sorted by start, with how far the busy time reaches by each entry, so clash() looks at few entries.
+        self.starts, self.reach = {}, {}
+        for person, entries in self.busy.items():
             entries.sort(key=lambda busy: busy.starts_at)
+            self.starts[person] = [busy.starts_at for busy in entries]
+            self.reach[person] = list(accumulate((busy.ends_at for busy in entries), max))
 
     def spans(self, physiotherapist, day: date) -> list[tuple[datetime, datetime]]:
         """The physiotherapist's working time that day inside the clinic's opening hours, as IST datetimes."""
@@ -81,10 +97,17 @@ class Diary:
 
     def clash(self, physiotherapist, starts_at: datetime, blocked_until: datetime) -> Busy | None:
         """The first visit or absence that [starts_at, blocked_until) runs into, if any."""
-        for busy in self.busy[physiotherapist.pk]:
-            if busy.starts_at < blocked_until and starts_at < busy.ends_at:
-                return busy
-        return None
+        person, first = physiotherapist.pk, None
+        if person not in self.reach:
+            return None
+        entries, reach = self.busy[person], self.reach[person]
+        # Back from the last entry that starts before blocked_until, until none earlier reaches past starts_at.
+        for index in range(bisect_left(self.starts[person], blocked_until) - 1, -1, -1):
+            if reach[index] <= starts_at:
+                break
+            if entries[index].ends_at > starts_at:
+                first = entries[index]
+        return first
 
     def free_starts(self, physiotherapist, visit_type: VisitType, day: date, earliest: datetime, step: int):
         for span_start, span_end in self.spans(physiotherapist, day):

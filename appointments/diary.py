@@ -40,8 +40,11 @@ def visitor_mark(value: str) -> str:
 
 
 def nearest_free(visit_type, starts_at, physiotherapist=None, count=NEAREST):
-    """The free times closest to `starts_at` over the next few days, in time order."""
-    day = timezone.localdate(starts_at)
+    """The free times closest to `starts_at` over the next few days, in time order (from today up to the horizon,
+    whatever time was asked for)."""
+    today = timezone.localdate()
+    horizon = today + timedelta(days=BookingPolicy.load().horizon_days)
+    day = min(max(timezone.localdate(starts_at), today), horizon)
     options = free_times(visit_type, day, day + timedelta(days=3), physiotherapist)
     closest = sorted(options, key=lambda free: abs(free.starts_at - starts_at))[:count]
     return sorted(closest, key=lambda free: free.starts_at)
@@ -120,9 +123,6 @@ def appointment_book(*, hold: Appointment, booking: BookingRequest, client_ip: s
         booking.visit_type = held.visit_type.kind
         booking.preferred_date, booking.preferred_time = local.date(), time_of_day(local)
         booking.status = BookingRequest.Status.CONFIRMED
-        # A confirmed request must name its time and physiotherapist (booking_request_booked_has_time_and_physio)
-        # until the time lives in the appointment only; appointment_move keeps the copy in step.
-        booking.appointment_at, booking.physiotherapist = held.starts_at, held.physiotherapist
         booking, created = booking_request_create(
             booking=booking, client_ip=client_ip, form_token=form_token, appointment=held
         )
@@ -192,8 +192,6 @@ def appointment_move(*, appointment: Appointment, starts_at, physiotherapist=Non
             locked.save()
     except IntegrityError:
         raise TimeTaken(nearest_free(locked.visit_type, starts_at, person)) from None
-    # The request's copy of the time (see appointment_book), while it has one.
-    BookingRequest.objects.filter(appointment=locked).update(appointment_at=starts_at, physiotherapist=person)
     _tell_patient(locked, Notification.Kind.APPOINTMENT_MOVED)
     return locked
 

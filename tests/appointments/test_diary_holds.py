@@ -183,3 +183,17 @@ def test_the_same_booking_sent_twice_books_once_and_counts_once(asha, visit):
     assert BookingRequest.objects.count() == 1
     for n, clock_time in enumerate(["10:00", "11:00"]):  # two more fit the phone's daily limit of three
         book(hold(asha, visit, clock_time, session=f"tab-{n}"))
+
+
+def test_a_time_far_beyond_the_horizon_is_refused_with_the_nearest_free_times_not_an_error(booking_db):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from appointments.diary import TimeTaken, appointment_hold
+    from tests.appointments.diary import physiotherapist, visit_type
+
+    physiotherapist(hours=[("all", "09:00", "13:00")])
+    far = datetime(9999, 12, 31, 9, 0, tzinfo=ZoneInfo("Asia/Kolkata"))
+    with pytest.raises(TimeTaken) as taken:
+        appointment_hold(visit_type=visit_type(), starts_at=far, session_key="s", client_ip="127.0.0.1")
+    assert taken.value.nearest, "the nearest free times, from today"

@@ -177,7 +177,12 @@ def appointment_move(*, appointment: Appointment, starts_at, physiotherapist=Non
     if locked.status not in (Appointment.Status.BOOKED, Appointment.Status.PENDING, Appointment.Status.TO_REBOOK):
         raise NotAllowed(f"An appointment that is {locked.get_status_display().lower()} cannot be moved.")
     person = physiotherapist or locked.physiotherapist
-    if not is_free(locked.visit_type, person, starts_at, exclude=locked.pk):
+    if not by_patient:  # staff, as when booking, are held to the hours and other visits, not to the notice
+        from .availability import staff_conflict
+
+        if conflict := staff_conflict(person, locked.visit_type, starts_at, exclude=locked.pk):
+            raise NotAllowed(conflict)
+    elif not is_free(locked.visit_type, person, starts_at, exclude=locked.pk):
         raise TimeTaken(nearest_free(locked.visit_type, starts_at, person))
     locked.physiotherapist = person
     locked.set_time(starts_at)
@@ -242,6 +247,8 @@ def appointment_book_by_staff(
             raise NotAllowed(staff_conflict(physiotherapist, visit_type, starts_at) or "That time was just taken.")
         if booking_request is not None:
             booking_request.status = BookingRequest.Status.CONFIRMED
-            booking_request.save(update_fields=["status", "updated_at"])
+            # The request still keeps a copy of the time (its check constraint wants one to be confirmed).
+            booking_request.appointment_at, booking_request.physiotherapist = starts_at, physiotherapist
+            booking_request.save(update_fields=["status", "appointment_at", "physiotherapist", "updated_at"])
             _tell_patient(appointment, Notification.Kind.APPOINTMENT_BOOKED)
     return appointment

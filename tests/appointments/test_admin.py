@@ -91,7 +91,10 @@ def test_the_groups_are_kept_in_step_on_every_migrate(db):
     front_desk.permissions.clear()
     call_command("migrate", verbosity=0)
     codenames = set(front_desk.permissions.values_list("codename", flat=True))
-    assert codenames == {"view_bookingrequest", "change_bookingrequest", "view_notification", "change_notification"}
+    assert codenames == {
+        "view_bookingrequest", "change_bookingrequest", "view_notification", "change_notification",
+        "view_appointment", "add_appointment", "change_appointment", "view_absence", "add_absence", "change_absence",
+    }  # fmt: skip
     editor_apps = set(
         Group.objects.get(name=CONTENT_EDITORS).permissions.values_list("content_type__app_label", flat=True)
     )

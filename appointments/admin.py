@@ -302,3 +302,6 @@ class NotificationRecipientAdmin(admin.ModelAdmin):
 @admin.register(BookingWindow)
 class BookingWindowAdmin(admin.ModelAdmin):
     list_display = ["time_of_day", "starts", "ends"]
+
+
+from . import admin_diary  # noqa: E402, F401 - registers the diary's admin

@@ -12,7 +12,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .availability import free_times, is_free
-from .models import Appointment, BookingPolicy, BookingRequest, BookingWindow, Notification, TimeOfDay, VisitType
+from .models import (
+    HOLDS_TIME,
+    Appointment,
+    BookingPolicy,
+    BookingRequest,
+    BookingWindow,
+    Notification,
+    TimeOfDay,
+    VisitType,
+)
 
 MANAGE_SALT = "appointments.manage-link"
 NEAREST = 6
@@ -180,7 +189,12 @@ def appointment_move(*, appointment: Appointment, starts_at, physiotherapist=Non
     if locked.status not in (Appointment.Status.BOOKED, Appointment.Status.PENDING, Appointment.Status.TO_REBOOK):
         raise NotAllowed(f"An appointment that is {locked.get_status_display().lower()} cannot be moved.")
     person = physiotherapist or locked.physiotherapist
-    if not is_free(locked.visit_type, person, starts_at, exclude=locked.pk):
+    if not by_patient:  # staff, as when booking, are held to the hours and other visits, not to the notice
+        from .availability import staff_conflict
+
+        if conflict := staff_conflict(person, locked.visit_type, starts_at, exclude=locked.pk):
+            raise NotAllowed(conflict)
+    elif not is_free(locked.visit_type, person, starts_at, exclude=locked.pk):
         raise TimeTaken(nearest_free(locked.visit_type, starts_at, person))
     locked.physiotherapist = person
     locked.set_time(starts_at)
@@ -193,6 +207,34 @@ def appointment_move(*, appointment: Appointment, starts_at, physiotherapist=Non
     except IntegrityError:
         raise TimeTaken(nearest_free(locked.visit_type, starts_at, person)) from None
     _tell_patient(locked, Notification.Kind.APPOINTMENT_MOVED)
+    return locked
+
+
+@transaction.atomic
+def appointment_set_status(*, appointment: Appointment, status: str) -> Appointment:
+    """Staff record what happened (completed, no-show) or confirm a pending or to-rebook visit, by the status
+    table; the request follows its appointment, and confirming tells the patient."""
+    from .availability import staff_conflict
+
+    locked = Appointment.objects.select_for_update().select_related("visit_type").get(pk=appointment.pk)
+    if not locked.may_become(status):
+        old, new = locked.get_status_display().lower(), Appointment.Status(status).label.lower()
+        raise NotAllowed(f"An appointment that is {old} cannot become {new} (now).")
+    if status in HOLDS_TIME and not locked.holds_time:
+        if conflict := staff_conflict(locked.physiotherapist, locked.visit_type, locked.starts_at, exclude=locked.pk):
+            raise NotAllowed(conflict)
+    confirming = status == Appointment.Status.BOOKED
+    locked.status = status
+    locked.sequence += confirming
+    try:
+        with transaction.atomic():
+            locked.save()
+    except IntegrityError:
+        raise NotAllowed("That time was just taken by another booking: choose another.") from None
+    if locked.booking_request_id:
+        locked.booking_request.follow(locked)
+    if confirming:
+        _tell_patient(locked, Notification.Kind.APPOINTMENT_BOOKED)
     return locked
 
 

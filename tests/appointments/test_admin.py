@@ -15,7 +15,6 @@ from conditions.roles import CONTENT_EDITORS
 from tests.admin_forms import form_values
 from tests.appointments.diary import at, physiotherapist
 from tests.appointments.mailserver import body
-from tests.appointments.standins import diary_pages
 from tests.builders import make_booking_request
 from tests.client import Client
 
@@ -94,7 +93,10 @@ def test_the_groups_are_kept_in_step_on_every_migrate(db):
     front_desk.permissions.clear()
     call_command("migrate", verbosity=0)
     codenames = set(front_desk.permissions.values_list("codename", flat=True))
-    assert codenames == {"view_bookingrequest", "change_bookingrequest", "view_notification", "change_notification"}
+    assert codenames == {
+        "view_bookingrequest", "change_bookingrequest", "view_notification", "change_notification",
+        "view_appointment", "add_appointment", "change_appointment", "view_absence", "add_absence", "change_absence",
+    }  # fmt: skip
     editor_apps = set(
         Group.objects.get(name=CONTENT_EDITORS).permissions.values_list("content_type__app_label", flat=True)
     )
@@ -155,14 +157,8 @@ def ics_event(data):
     return icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
 
 
-@pytest.fixture
-def patient_pages():
-    with diary_pages():
-        yield
-
-
 def test_front_desk_move_a_request_through_its_states_and_the_patient_gets_a_calendar_file(
-    front_desk, physio, mail_server, clock, patient_pages, django_capture_on_commit_callbacks
+    front_desk, physio, mail_server, clock, django_capture_on_commit_callbacks
 ):
     booking = make_request(email="priya@example.com")
     mail_server.inbox.messages.clear()

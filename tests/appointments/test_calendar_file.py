@@ -10,7 +10,6 @@ from appointments.notifications import build_message
 from clinic.models import ClinicDetails
 from tests.appointments.conftest import WEDNESDAY_MORNING
 from tests.appointments.diary import appointment, physiotherapist, visit_type
-from tests.appointments.standins import diary_pages
 from tests.appointments.test_admin import make_request
 
 pytestmark = pytest.mark.usefixtures("booking_db")
@@ -23,12 +22,6 @@ def confirmed():
     BookingRequest.objects.filter(pk=booking.pk).update(status=BookingRequest.Status.CONFIRMED)
     physio = physiotherapist("Dr. A. Sharma (PT)")
     return appointment(physio, visit_type(), WEDNESDAY_MORNING.replace(day=3), booking_request=booking)
-
-
-@pytest.fixture
-def patient_pages():
-    with diary_pages():
-        yield
 
 
 def parsed(ics):
@@ -61,9 +54,7 @@ def confirmation(appointment):
     return Notification(booking_request=booking, kind=Notification.Kind.PATIENT_CONFIRMATION, recipient=booking.email)
 
 
-def test_a_confirmation_queued_before_the_diary_tells_of_the_appointment_with_its_calendar_file(
-    confirmed, patient_pages
-):
+def test_a_confirmation_queued_before_the_diary_tells_of_the_appointment_with_its_calendar_file(confirmed):
     message = build_message(confirmation(confirmed))
     assert "3 December 2026 at 10:00 IST" in message.subject
     assert "Thursday 3 December 2026, 10:00 IST" in message.body
@@ -74,9 +65,7 @@ def test_a_confirmation_queued_before_the_diary_tells_of_the_appointment_with_it
     assert content == appointment_file(confirmed).decode()  # Django keeps a text/* attachment as text
 
 
-def test_a_confirmation_whose_time_clashed_asks_for_a_new_time_and_puts_nothing_in_the_calendar(
-    confirmed, patient_pages
-):
+def test_a_confirmation_whose_time_clashed_asks_for_a_new_time_and_puts_nothing_in_the_calendar(confirmed):
     Appointment.objects.filter(pk=confirmed.pk).update(status=Appointment.Status.TO_REBOOK)
     message = build_message(confirmation(confirmed))
     assert "needs a new time" in message.subject

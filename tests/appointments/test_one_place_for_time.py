@@ -14,7 +14,6 @@ from appointments.models import Appointment, BookingRequest
 from appointments.models.requests import FOLLOWS_APPOINTMENT, REQUEST_TRANSITIONS
 from tests.admin_forms import form_values
 from tests.appointments.diary import appointment, at, physiotherapist, visit_type
-from tests.appointments.standins import diary_pages
 from tests.appointments.test_admin import make_request
 
 IST = ZoneInfo("Asia/Kolkata")
@@ -112,12 +111,6 @@ def test_migrating_back_puts_the_times_on_the_requests_and_forward_again_changes
 
 
 @pytest.fixture
-def diary_admin():
-    with diary_pages():
-        yield
-
-
-@pytest.fixture
 def sharma(booking_db):
     return physiotherapist("Dr. A. Sharma (PT)", hours=[("thu", "09:00", "13:00")])
 
@@ -126,7 +119,7 @@ def change_page(browser, booking):
     return browser.get(f"/admin/appointments/bookingrequest/{booking.pk}/change/").text
 
 
-def test_a_request_without_an_appointment_offers_to_book_a_time_for_it(booking_db, diary_admin, staff_client):
+def test_a_request_without_an_appointment_offers_to_book_a_time_for_it(booking_db, staff_client):
     booking = make_request()
     page = change_page(staff_client, booking)
     add = reverse("admin:appointments_appointment_add")
@@ -135,7 +128,7 @@ def test_a_request_without_an_appointment_offers_to_book_a_time_for_it(booking_d
 
 
 def test_a_request_shows_its_appointment_and_takes_its_status_from_it(
-    booking_db, diary_admin, staff_client, sharma, mail_server, django_capture_on_commit_callbacks
+    booking_db, staff_client, sharma, mail_server, django_capture_on_commit_callbacks
 ):
     booking = make_request(email="priya@example.com")
     with django_capture_on_commit_callbacks(execute=True):
@@ -160,7 +153,7 @@ def test_a_request_shows_its_appointment_and_takes_its_status_from_it(
 
 
 def test_a_request_whose_time_clashed_says_it_needs_rebooking_and_offers_no_calendar_file(
-    booking_db, diary_admin, staff_client, sharma
+    booking_db, staff_client, sharma
 ):
     booking = make_request()
     clashed = appointment(sharma, visit_type(), at("2026-12-03", "10:30"), Appointment.Status.TO_REBOOK,
@@ -277,3 +270,16 @@ def test_the_privacy_notice_has_a_new_version_that_names_what_the_diary_stores(c
         "together with your appointment and the record of the e-mails we sent you",
     ):
         assert stored in notice
+
+
+def test_a_visit_the_front_desk_records_as_completed_or_missed_closes_its_request(booking_db):
+    from appointments.diary import appointment_set_status
+
+    person = physiotherapist(hours=[("tue", "09:00", "13:00")])
+    for status in (Appointment.Status.COMPLETED, Appointment.Status.NO_SHOW):
+        request = make_request(status=BookingRequest.Status.CONFIRMED)
+        visit = appointment(person, visit_type(), at("2026-12-01", "09:00" if status == "completed" else "11:00"),
+                            booking_request=request)  # fmt: skip
+        appointment_set_status(appointment=visit, status=status)
+        request.refresh_from_db()
+        assert request.status == status

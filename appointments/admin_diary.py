@@ -21,17 +21,20 @@ from django.utils.html import format_html, format_html_join
 
 from clinic import admin as clinic_admin
 from clinic.models import Absence, ClinicDetails, Closure, Physiotherapist
+from web.fields import OneLineField
 
 from .availability import staff_conflict
 from .diary import (
     NotAllowed,
     TimeTaken,
+    appointment_book_by_phone,
     appointment_book_by_staff,
     appointment_cancel,
     appointment_move,
     appointment_set_status,
 )
 from .diary_grid import DiaryGrid, visits_to_move, week_of
+from .forms import indian_mobile_e164
 from .models import TRANSITIONS, Appointment, BookingPolicy, BookingRequest, BookingWindow, VisitType
 from .models.diary import AFTER_START_ONLY, HOLDS_TIME
 
@@ -95,6 +98,13 @@ def why_not(appointment: Appointment, status: str, now=None) -> str | None:
 
 class AppointmentAdminForm(forms.ModelForm):
     refusal = None  # set when the write itself refused: the form then says why
+    # A patient who calls: their details, when the appointment answers no call-back request.
+    patient_name = OneLineField(label="Patient's full name", max_length=100, required=False)
+    patient_phone = forms.CharField(label="Patient's mobile number", max_length=25, required=False)
+    patient_email = forms.EmailField(label="Patient's e-mail (optional)", required=False)
+    phone_consent = forms.BooleanField(
+        label="The patient agreed on the phone to the privacy notice (read them its summary)", required=False
+    )
 
     class Meta:
         model = Appointment
@@ -120,10 +130,40 @@ class AppointmentAdminForm(forms.ModelForm):
             raise ValidationError(self.refusal)
         if self.instance.pk:
             self.check_change(data)
-        elif {"physiotherapist", "visit_type", "starts_at"} <= data.keys():
-            if conflict := staff_conflict(data["physiotherapist"], data["visit_type"], data["starts_at"]):
-                raise ValidationError(conflict)
+        else:
+            self.check_caller(data)
+            if {"physiotherapist", "visit_type", "starts_at"} <= data.keys():
+                if conflict := staff_conflict(data["physiotherapist"], data["visit_type"], data["starts_at"]):
+                    raise ValidationError(conflict)
         return data
+
+    def check_caller(self, data):
+        """Without a call-back request, the patient who called is named, reachable and has agreed to the notice."""
+        if data.get("booking_request"):
+            return
+        if not data.get("patient_name"):
+            self.add_error("patient_name", "Give the patient's name, or choose the call-back request this answers.")
+        if not data.get("patient_phone"):
+            self.add_error("patient_phone", "Give a mobile number we can call the patient on.")
+        else:
+            try:
+                data["patient_phone"] = indian_mobile_e164(data["patient_phone"])
+            except ValidationError as error:
+                self.add_error("patient_phone", error)
+        if not data.get("phone_consent"):
+            self.add_error(
+                "phone_consent", "The patient must agree to the privacy notice before we keep their details."
+            )
+
+    def caller(self) -> BookingRequest | None:
+        """The patient who called, as a request to book (unsaved), when no call-back request was chosen."""
+        data = self.cleaned_data
+        if data.get("booking_request"):
+            return None
+        return BookingRequest(
+            full_name=data["patient_name"], booking_for=BookingRequest.BookingFor.MYSELF,
+            phone=data["patient_phone"], email=data.get("patient_email", ""),
+        )  # fmt: skip
 
     def check_change(self, data):
         old = self.instance  # still as saved: the form's values reach it only after clean()
@@ -201,7 +241,13 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return [(None, {"fields": ["physiotherapist", "visit_type", "starts_at", "booking_request"]})]
+            return [
+                (None, {"fields": ["physiotherapist", "visit_type", "starts_at", "booking_request"]}),
+                (
+                    "Or the patient who called (when there is no call-back request)",
+                    {"fields": ["patient_name", "patient_phone", "patient_email", "phone_consent"]},
+                ),
+            ]
         return [
             (None, {"fields": ["reference", "status", "cancel_reason", "patient", "visit_type"]}),
             ("Time (IST): change it to move the visit; the patient is told", {"fields": MOVE_FIELDS}),
@@ -356,20 +402,20 @@ class AppointmentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         try:
             with transaction.atomic():
-                saved = self.write(obj, form.cleaned_data, change)
+                saved = self.write(obj, form, change)
         except (NotAllowed, TimeTaken, IntegrityError) as refused:
             raise Refused(self.refusal(obj, form.cleaned_data, refused)) from refused
         obj.pk, obj._state.adding = saved.pk, False
         obj.refresh_from_db()
 
-    def write(self, obj, data, change) -> Appointment:
+    def write(self, obj, form, change) -> Appointment:
+        data = form.cleaned_data
         if not change:
-            return appointment_book_by_staff(
-                physiotherapist=data["physiotherapist"],
-                visit_type=data["visit_type"],
-                starts_at=data["starts_at"],
-                booking_request=data.get("booking_request"),
-            )
+            when = {"physiotherapist": data["physiotherapist"], "visit_type": data["visit_type"]}
+            when["starts_at"] = data["starts_at"]
+            if caller := form.caller():
+                return appointment_book_by_phone(**when, patient=caller)
+            return appointment_book_by_staff(**when, booking_request=data.get("booking_request"))
         saved = Appointment.objects.select_related("visit_type").get(pk=obj.pk)
         person, starts, status = data["physiotherapist"], data["starts_at"], data["status"]
         if person != saved.physiotherapist or starts != saved.starts_at:

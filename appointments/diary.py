@@ -293,6 +293,24 @@ def appointment_book_by_staff(
     return appointment
 
 
+def appointment_book_by_phone(
+    *, physiotherapist, visit_type: VisitType, starts_at, patient: BookingRequest
+) -> Appointment:
+    """The front desk books a patient who called: their details (unsaved, consent given on the phone) are kept as a
+    request, and the time is booked for it, in one transaction; the rules are the staff booking's."""
+    from .privacy import PRIVACY_NOTICE_VERSION
+
+    local = timezone.localtime(starts_at)
+    with transaction.atomic():
+        patient.visit_type = visit_type.kind
+        patient.preferred_date, patient.preferred_time = local.date(), time_of_day(local)
+        patient.consent_version, patient.consent_at = f"{PRIVACY_NOTICE_VERSION} (by phone)", timezone.now()
+        patient.save()
+        return appointment_book_by_staff(
+            physiotherapist=physiotherapist, visit_type=visit_type, starts_at=starts_at, booking_request=patient
+        )
+
+
 def _check_bookable(booking_request: BookingRequest):
     """A request gets one appointment, and only while it may still become confirmed."""
     if existing := Appointment.objects.filter(booking_request=booking_request).first():

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from appointments import admin_diary, availability
+from appointments import admin_diary, availability, diary
 from appointments.models import TRANSITIONS, Appointment, BookingRequest, Notification, VisitType
 from appointments.roles import CLINIC_MANAGER, FRONT_DESK
 from clinic.models import Absence, Closure, Physiotherapist, WorkingHours
@@ -77,6 +77,10 @@ def book(browser, person, starts_at, visit_type, query="", **fields):
         "starts_at_0": f"{local:%Y-%m-%d}",
         "starts_at_1": f"{local:%H:%M}",
         "booking_request": "",
+        # The patient who called (ignored when a call-back request is chosen).
+        "patient_name": "Asha Verma",
+        "patient_phone": "98765 43210",
+        "phone_consent": "on",
     }
     return browser.post(ADD + query, data | fields)
 
@@ -181,8 +185,8 @@ def test_a_time_taken_between_the_check_and_the_save_is_a_form_error_not_a_500(
         taken["visit"] = appointment(meera, first_visit, at(THURSDAY, "09:00"))
         return book_by_staff(**fields)
 
-    book_by_staff = admin_diary.appointment_book_by_staff
-    monkeypatch.setattr(admin_diary, "appointment_book_by_staff", someone_else_first)
+    book_by_staff = diary.appointment_book_by_staff
+    monkeypatch.setattr(diary, "appointment_book_by_staff", someone_else_first)  # as a phone booking calls it
 
     response = book(front_desk, meera, at(THURSDAY, "09:30"), first_visit)
 
@@ -208,8 +212,8 @@ def test_on_postgresql_a_race_the_check_missed_is_stopped_by_the_constraint_and_
         monkeypatch.setattr(availability, "staff_conflict", checked_before_the_other_committed)
         return book_by_staff(**fields)
 
-    book_by_staff = admin_diary.appointment_book_by_staff
-    monkeypatch.setattr(admin_diary, "appointment_book_by_staff", someone_else_first)
+    book_by_staff = diary.appointment_book_by_staff
+    monkeypatch.setattr(diary, "appointment_book_by_staff", someone_else_first)  # as a phone booking calls it
 
     response = book(front_desk, meera, at(THURSDAY, "09:30"), first_visit)
 
@@ -698,3 +702,25 @@ def test_a_physiotherapist_who_left_keeps_their_visits_in_the_diary(front_desk, 
     visit = appointment(meera, first_visit, at(THURSDAY, "09:00"))
     Physiotherapist.objects.filter(pk=meera.pk).update(is_active=False)
     assert any(visit.reference in cell for cell in diary_cells(front_desk.get(DIARY, {"date": THURSDAY}), meera))
+
+
+def test_a_patient_who_calls_is_booked_with_their_details_and_consent_and_gets_the_e_mail(
+    front_desk, meera, first_visit
+):
+    response = book(front_desk, meera, at(THURSDAY, "09:00"), first_visit, patient_email="asha@example.com")
+    assert response.status_code == 302
+    visit = Appointment.objects.get()
+    patient = visit.booking_request
+    assert (patient.full_name, patient.phone, patient.email) == ("Asha Verma", "+919876543210", "asha@example.com")
+    assert patient.status == BookingRequest.Status.CONFIRMED
+    assert patient.consent_version.endswith("(by phone)")
+    assert visit.booking_request.notifications.filter(kind="appt_booked").exists()
+
+
+def test_a_phone_booking_without_a_name_a_valid_mobile_or_consent_says_what_is_missing(front_desk, meera, first_visit):
+    page = book(front_desk, meera, at(THURSDAY, "09:00"), first_visit, patient_name="", patient_phone="12345",
+                phone_consent="").content.decode()  # fmt: skip
+    assert "Give the patient&#x27;s name" in page or "Give the patient's name" in page
+    assert "an Indian mobile number has 10" in page
+    assert "must agree to the privacy notice" in page
+    assert not Appointment.objects.exists()

@@ -94,6 +94,9 @@ def test_the_front_desk_books_a_free_time_from_the_diary_with_the_keyboard(front
     book.focus()
     page.keyboard.press("Enter")
     page.get_by_label("Visit type").select_option(label="First assessment (60 min)")
+    page.get_by_label("Patient's full name").fill("Asha Verma")
+    page.get_by_label("Patient's mobile number").fill("98765 43210")
+    page.get_by_label("The patient agreed on the phone").check()
     page.get_by_role("button", name="Save", exact=True).focus()
     page.keyboard.press("Enter")
 

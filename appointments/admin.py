@@ -1,7 +1,6 @@
 import csv
 import re
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +12,9 @@ from django.utils.html import format_html
 from .calendar import appointment_calendar
 from .forms import indian_mobile_e164
 from .models import PATIENT_FIELDS, VISIT_FIELDS, BookingRequest, BookingWindow, Notification, NotificationRecipient
-from .notifications import resend, send_notifications
+from .notifications import resend
 from .services import booking_request_notify_confirmed
+from .tasks import enqueue_on_commit
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 E164 = re.compile(r"\+\d{6,15}")
@@ -33,7 +33,8 @@ class NotificationInline(admin.TabularInline):
     model = Notification
     extra = 0
     can_delete = False
-    fields = ["kind", "recipient", "state", "attempts", "sent_at", "last_error"]
+    fields = ["kind", "channel", "appointment", "recipient", "state", "attempts", "next_attempt_at", "sent_at"]
+    fields += ["retired_at", "last_error"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -180,12 +181,14 @@ class RetryFilter(admin.SimpleListFilter):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["booking_request", "kind", "recipient", "state", "attempts", "sent_at", "next_attempt_at", "error"]
-    list_filter = ["state", RetryFilter, "kind"]
-    search_fields = ["booking_request__reference"]
-    list_select_related = ["booking_request"]
+    list_display = ["booking_request", "appointment", "kind", "channel", "recipient", "state", "attempts", "sent_at"]
+    list_display += ["next_attempt_at", "error"]
+    list_filter = ["state", "channel", RetryFilter, "kind"]
+    search_fields = ["booking_request__reference", "appointment__reference"]
+    list_select_related = ["booking_request", "appointment"]
     actions = ["resend_selected"]
-    fields = ["booking_request", "kind", "recipient", "state", "attempts", "last_error", "next_attempt_at", "sent_at"]
+    fields = ["booking_request", "appointment", "kind", "channel", "language", "recipient", "state", "attempts"]
+    fields += ["last_error", "next_attempt_at", "sent_at", "provider_message_id", "receipt_at", "retired_at"]
     readonly_fields = fields
 
     @admin.display(description="Last error")
@@ -202,14 +205,8 @@ class NotificationAdmin(admin.ModelAdmin):
     def resend_selected(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         queued = resend(Notification.objects.filter(pk__in=ids))
-        outcome = send_notifications(ids=ids, timeout=settings.BOOKING_INLINE_EMAIL_TIMEOUT)
-        level = messages.WARNING if outcome[Notification.State.FAILED] else messages.SUCCESS
-        self.message_user(
-            request,
-            f"{queued} queued again: {outcome[Notification.State.SENT]} sent, "
-            f"{outcome[Notification.State.FAILED]} failed (retried later by send_notifications).",
-            level,
-        )
+        enqueue_on_commit(ids)
+        self.message_user(request, f"{queued} queued again: the worker sends them in a moment.", messages.SUCCESS)
 
 
 @admin.register(NotificationRecipient)

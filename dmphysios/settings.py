@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "web",
     "clinic",
     "conditions",
@@ -288,11 +290,22 @@ BOOKING_RETENTION_DAYS = env.int("BOOKING_RETENTION_DAYS", default=365)
 BOOKING_NOTIFICATION_MAX_ATTEMPTS = env.int("BOOKING_NOTIFICATION_MAX_ATTEMPTS", default=8)
 # First retry after this many seconds, doubling each time (at most six hours apart).
 BOOKING_NOTIFICATION_RETRY_SECONDS = env.int("BOOKING_NOTIFICATION_RETRY_SECONDS", default=60)
-# Seconds to wait on the mail server right after a request is saved, while the patient waits; cron's
-# send_notifications retries with EMAIL_TIMEOUT.
-BOOKING_INLINE_EMAIL_TIMEOUT = env.int("BOOKING_INLINE_EMAIL_TIMEOUT", default=3)
 # The diary (appointments/availability.py). Physiotherapists marked as placeholders (the seed data) are offered to
 # patients only while developing: a first deploy takes call-back requests until staff enter the real ones.
 BOOKING_OFFERS_PLACEHOLDERS = env.bool("BOOKING_OFFERS_PLACEHOLDERS", default=DEBUG)
 # Held times at once: per browser session (a new choice releases the last) and per client address.
 BOOKING_HOLDS_PER_ADDRESS = env.int("BOOKING_HOLDS_PER_ADDRESS", default=6)
+
+# Background work (Django's Tasks API through the django-tasks backport; on Django 6 only BACKEND changes, to
+# django.tasks). Requests queue tasks in the database; `manage.py run_worker` runs them, and every
+# WORKER_TICK_SECONDS sends outbox rows that came due (reminders, retries) and marks lapsed holds expired.
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+WORKER_TICK_SECONDS = env.float("WORKER_TICK_SECONDS", default=15)
+# A row claimed longer ago than this was left by a worker that died mid-send (sending takes seconds at most).
+OUTBOX_STALE_CLAIM_SECONDS = env.int("OUTBOX_STALE_CLAIM_SECONDS", default=300)
+# Reminders: hours before the visit, on every channel the patient chose; and a second one on WhatsApp (0: none).
+REMINDER_HOURS = env.int("REMINDER_HOURS", default=24)
+WHATSAPP_REMINDER_HOURS = env.int("WHATSAPP_REMINDER_HOURS", default=2)
+# Staff password reset e-mails: per address and per client address, per hour.
+PASSWORD_RESET_PER_EMAIL_PER_HOUR = env.int("PASSWORD_RESET_PER_EMAIL_PER_HOUR", default=3)
+PASSWORD_RESET_PER_IP_PER_HOUR = env.int("PASSWORD_RESET_PER_IP_PER_HOUR", default=10)

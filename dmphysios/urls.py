@@ -20,6 +20,7 @@ urlpatterns = [
     path("conditions/", include("conditions.urls")),
     path("book/", include("appointments.urls")),
     path("privacy/", PrivacyNoticeView.as_view(), name="privacy-notice"),
+    path("", include("appointments.hooks_urls")),
     # Staff reset a forgotten password by e-mail; the admin's login page links here.
     path(f"{settings.ADMIN_URL}password_reset/", auth_views.PasswordResetView.as_view(), name="admin_password_reset"),
     path(

@@ -15,6 +15,7 @@ from appointments.channels import OutgoingMessage, SendFailed
 from appointments.models import MessageTemplate
 from appointments.seeds import PLACEHOLDER_TEMPLATE_ID, seed_message_templates
 from tests.fakes import fixtures
+from tests.test_settings_guard import run_settings
 
 fake_msg91, fake_meta = fixtures.fake_msg91, fixtures.fake_meta
 
@@ -438,3 +439,21 @@ def test_staff_see_the_message_templates_in_the_admin(staff_client, seeded):
 
     assert response.status_code == 200
     assert "Reminder a day before" in response.text
+
+
+# Production refuses to start half-configured
+
+
+def test_production_refuses_msg91_without_its_dlt_fields_and_secrets():
+    result = run_settings(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50, SMS_PROVIDER="msg91", MSG91_AUTH_KEY="k")
+
+    assert result.returncode != 0
+    assert (
+        "SMS_PROVIDER=msg91 needs MSG91_AUTH_KEY, MSG91_SENDER_ID, DLT_ENTITY_ID, SMS_WEBHOOK_SECRET" in result.stderr
+    )
+
+
+def test_production_refuses_an_unknown_provider():
+    result = run_settings(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50, WHATSAPP_PROVIDER="twilio")
+
+    assert result.returncode != 0 and "WHATSAPP_PROVIDER is console, meta or none" in result.stderr

@@ -218,3 +218,6 @@ class NotificationRecipientAdmin(admin.ModelAdmin):
 @admin.register(BookingWindow)
 class BookingWindowAdmin(admin.ModelAdmin):
     list_display = ["time_of_day", "starts", "ends"]
+
+
+from . import admin_messaging  # noqa: E402, F401

@@ -30,18 +30,26 @@ def text_channel(channel: str) -> str:
 
 
 @csrf_exempt
-@require_POST
+@require_http_methods(["GET", "POST"])
 def receipts(request, channel):
-    """Delivery receipts: set delivered, read or failed on the row with the provider's message id."""
+    """Delivery receipts: set delivered, read or failed on the row with the provider's message id.
+
+    Meta sends every event of the app to one address, so a patient's STOP on WhatsApp arrives here too; and it
+    checks the address once, by GET, before it sends anything (the only GET answered)."""
     from . import channels
 
     channel = text_channel(channel)
+    if request.method == "GET":
+        challenge = channels.whatsapp_subscription_challenge(request) if channel == "whatsapp" else None
+        return HttpResponseForbidden("Bad token") if challenge is None else HttpResponse(challenge)
     reports = channels.parse_receipt(channel, request)
     if reports is None:
         logger.warning("Refused a %s receipt with a bad signature", channel)
         return HttpResponseForbidden("Bad signature")
     for provider_id, status in reports:
         record_receipt(channel, provider_id, status)
+    if channel == "whatsapp" and (numbers := channels.parse_inbound_stop(channel, request)):
+        withdraw(BookingRequest.objects.filter(phone__in=numbers), [channel])
     return HttpResponse("OK")
 
 

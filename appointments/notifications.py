@@ -36,6 +36,8 @@ QUIET_STARTS, QUIET_ENDS, EARLIER = time(21), time(9), time(20, 30)
 # Appointments still to come, which reminders are for.
 REMINDED = (Appointment.Status.BOOKED, Appointment.Status.PENDING)
 OPT_OUT_SALT = "appointments.messages-opt-out"
+# The registered texts' kinds (MessageTemplate.Kind) where the outbox's differ.
+TEMPLATE_KINDS = {Kind.APPOINTMENT_REMINDER: "reminder_24h", Kind.APPOINTMENT_REMINDER_SOON: "reminder_2h"}
 
 
 # Sending ------------------------------------------------------------------------------------------------------
@@ -87,13 +89,13 @@ def claim(pk: int) -> bool:
 
 
 def mark_unknown() -> int:
-    """WhatsApp rows claimed by a worker that died before Meta answered: Meta takes no idempotency key, so a
-    resend could reach the patient twice. They are left for staff (the admin's "unknown" filter) to resend."""
-    stale = Notification.objects.filter(Notification.objects.stale_claims(timezone.now(), Channel.WHATSAPP))
+    """SMS and WhatsApp rows claimed by a worker that died before the provider answered: neither takes an
+    idempotency key, so a resend could reach the patient twice. Left for staff (the state filter "unknown")."""
+    stale = Notification.objects.filter(Notification.objects.stale_claims(timezone.now(), unconfirmable=True))
     return stale.update(
         state=State.UNKNOWN,
         claimed_at=None,
-        last_error="The worker stopped before WhatsApp confirmed this message: it may or may not have gone.",
+        last_error="The worker stopped before the provider confirmed this message: it may or may not have gone.",
     )
 
 
@@ -146,36 +148,33 @@ def send_text(notification: Notification) -> str:
     from . import channels
     from .models.messaging import MessageTemplate
 
-    templates = MessageTemplate.objects.filter(channel=notification.channel, kind=notification.kind, is_active=True)
+    kind = TEMPLATE_KINDS.get(notification.kind, notification.kind)
+    templates = MessageTemplate.objects.filter(channel=notification.channel, kind=kind, is_active=True)
     template = templates.filter(language=notification.language).first() or templates.filter(language="en").first()
     if template is None:
-        raise channels.SendFailed(retry=False, code="no_template")
+        raise channels.SendFailed("No active template for this message.", retry=False, code="no-template")
     message = channels.OutgoingMessage(
         channel=notification.channel,
         to=notification.recipient,
         template=template,
         params=template_params(notification),
-        # The same key on every attempt: a provider that takes one sends a retried row once.
+        # The same key on every attempt: a provider that takes one sends a retried row once; Meta returns it on
+        # every status webhook (biz_opaque_callback_data).
         idempotency_key=f"dmphysios-notification-{notification.pk}",
     )
     return channels.send(message)
 
 
-def template_params(notification: Notification) -> dict:
-    """The values a registered SMS or WhatsApp template fills in (DLT variables are short: 40 characters)."""
+def template_params(notification: Notification) -> list[str]:
+    """The values a registered SMS or WhatsApp template fills in, in order (appointments/seeds.py MESSAGE_TEXTS):
+    first name, then the reference and call-back hours (acknowledgement) or the date and time. DLT allows 40
+    characters a value."""
     booking, appointment = notification.booking_request, notification.appointment
-    clinic = ClinicDetails.load()
-    params = {
-        "name": (booking.patient_name or booking.full_name)[:40],
-        "reference": (appointment or booking).reference,
-        "clinic_phone": clinic.phone[:40],
-    }
-    if appointment is not None:
-        local = timezone.localtime(appointment.starts_at)
-        params |= {"date": f"{local:%a %-d %b %Y}", "time": f"{local:%H:%M} IST"}
-    else:
-        params |= {"date": f"{booking.preferred_date:%a %-d %b %Y}", "time": booking.get_preferred_time_display()}
-    return params
+    first_name = (booking.patient_name or booking.full_name).split()[0][:40]
+    if appointment is None:
+        return [first_name, booking.reference, str(settings.BOOKING_CALLBACK_WORKING_HOURS)]
+    local = timezone.localtime(appointment.starts_at)
+    return [first_name, f"{local:%a %-d %b}", f"{local:%-I:%M %p}".lower()]
 
 
 def fail(notification: Notification, error: Exception) -> None:
@@ -264,10 +263,8 @@ def resend(queryset) -> int:
 
 def configured_channels() -> list[str]:
     """SMS and WhatsApp, those with a provider set up (appointments.channels)."""
-    try:
-        from . import channels
-    except ImportError:  # TODO(wt-i merge): the provider layer is not merged yet
-        return []
+    from . import channels
+
     return [channel for channel in channels.configured_channels() if channel != Channel.EMAIL]
 
 

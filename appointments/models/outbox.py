@@ -19,7 +19,7 @@ class NotificationState(models.TextChoices):
     READ = "read", "Read"
     FAILED = "failed", "Failed"
     # Claimed by a worker that died before the provider confirmed it, on a channel with no idempotency key
-    # (WhatsApp): it may or may not have gone, so staff decide (resend from the admin, or call).
+    # (SMS, WhatsApp): it may or may not have gone, so staff decide (resend from the admin, or call).
     UNKNOWN = "unknown", "Unknown: check with the patient"
 
 
@@ -42,11 +42,14 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(retryable | self.stale_claims(now), retired_at__isnull=True)
 
     @staticmethod
-    def stale_claims(now, channel=None):
-        """Claims left behind by a worker that died mid-send. Those on WhatsApp (no idempotency key: a resend
-        could reach the patient twice) are not taken again but marked unknown, by mark_unknown()."""
+    def stale_claims(now, unconfirmable: bool = False):
+        """Claims left behind by a worker that died mid-send. E-mail is taken again (its Message-ID stays the
+        same, so a mail program shows a duplicate as one). SMS and WhatsApp take no idempotency key (Meta's API
+        has none; MSG91's v2 API neither), so a resend could reach the patient twice: with `unconfirmable`,
+        those, which mark_unknown() leaves for staff."""
         stale = Q(state=Notification.State.SENDING, claimed_at__lt=now - Notification.stale_claim())
-        return stale & (Q(channel=channel) if channel else ~Q(channel=Channel.WHATSAPP))
+        texts = Q(channel__in=[Channel.SMS, Channel.WHATSAPP])
+        return stale & (texts if unconfirmable else ~texts)
 
     def given_up(self):
         """Rows never retried again (every attempt failed, or the provider refused for good): call those patients."""

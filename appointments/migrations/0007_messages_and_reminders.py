@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appointments', '0005_appointment_messages'),
+        ('appointments', '0006_message_templates'),
     ]
 
     operations = [

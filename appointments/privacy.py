@@ -3,4 +3,4 @@
 Change it whenever templates/appointments/privacy_notice.html changes in substance.
 """
 
-PRIVACY_NOTICE_VERSION = "2026-11-25"
+PRIVACY_NOTICE_VERSION = "2026-11-25+messages"

@@ -16,7 +16,7 @@ from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from clinic.models import ClinicDetails
@@ -238,8 +238,11 @@ def manage_url(appointment) -> str:
     """The patient's manage link, absolute (SITE_URL), with its signed token in the query string."""
     from .diary import manage_token
 
-    query = urlencode({"t": manage_token(appointment)})
-    return f"{settings.SITE_URL}{reverse('appointments:appointment-manage')}?{query}"
+    try:
+        page = reverse("appointments:appointment-manage")
+    except NoReverseMatch:  # a site without the manage page yet still sends its messages
+        return ""
+    return f"{settings.SITE_URL}{page}?{urlencode({'t': manage_token(appointment)})}"
 
 
 def resend(queryset) -> int:

@@ -6,7 +6,7 @@ nothing. They carry no CSRF token (the provider is no browser): the signature is
 
 import logging
 
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -40,7 +40,9 @@ def receipts(request, channel):
 
     channel = text_channel(channel)
     if request.method == "GET":
-        challenge = channels.whatsapp_subscription_challenge(request) if channel == "whatsapp" else None
+        if channel != "whatsapp":
+            return HttpResponseNotAllowed(["POST"])
+        challenge = channels.whatsapp_subscription_challenge(request)
         return HttpResponseForbidden("Bad token") if challenge is None else HttpResponse(challenge)
     reports = channels.parse_receipt(channel, request)
     if reports is None:

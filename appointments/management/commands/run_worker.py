@@ -9,6 +9,8 @@ from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from appointments.tasks import tick as periodic_tick
+
 logger = logging.getLogger("appointments.worker")
 
 
@@ -20,14 +22,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=0.5, help="Seconds between looks at the task queue.")
-        parser.add_argument("--tick", type=float, default=None, help="Seconds between ticks (WORKER_TICK_SECONDS).")
+        parser.add_argument(
+            "--tick", type=float, default=None, dest="tick_seconds", help="Seconds between ticks (WORKER_TICK_SECONDS)."
+        )
         parser.add_argument("--worker-id", default=None, help="Unique across workers (default: random).")
 
-    def handle(self, *args, interval, tick, worker_id, verbosity, **options):
+    def handle(self, *args, interval, tick_seconds, worker_id, verbosity, **options):
         if verbosity < 2:
             # db_worker's batch mode says "no more tasks" each time the queue empties.
             logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
-        every = settings.WORKER_TICK_SECONDS if tick is None else tick
+        every = settings.WORKER_TICK_SECONDS if tick_seconds is None else tick_seconds
         worker = Worker(
             queue_names=["default"],
             interval=0,
@@ -47,7 +51,7 @@ class Command(BaseCommand):
             if worker.running and time.monotonic() >= next_tick:
                 worker.running_task = True  # a signal now waits for the tick to end
                 try:
-                    self.safely(tick)
+                    self.safely(periodic_tick)
                 finally:
                     worker.running_task = False
                 next_tick = time.monotonic() + every

@@ -14,7 +14,7 @@ PORT ?= 8000
 .PHONY: help install assets setup run superuser test lint format migrations-check check fixtures clean serve bench bench-render bench-diary
 
 help:
-	@echo "make run               set up and serve the site on http://$(HOST):$(PORT)/ (SQLite)"
+	@echo "make run               set up and serve the site on http://$(HOST):$(PORT)/ with its worker (SQLite)"
 	@echo "make test              set up and run the whole test suite"
 	@echo "make lighthouse        Lighthouse budgets on a production-like server (reports/lighthouse/)"
 	@echo "make screenshots       phone and desktop screenshots of each public page (reports/screenshots/)"
@@ -52,8 +52,9 @@ run: setup
 	@echo
 	@echo "  Site:  http://$(HOST):$(PORT)/"
 	@echo "  Admin: http://$(HOST):$(PORT)/admin/  (first time: 'make superuser' in another terminal)"
+	@echo "  The worker (e-mails, SMS, WhatsApp, reminders) runs alongside; Ctrl-C stops both."
 	@echo
-	$(DEV) $(MANAGE) runserver $(HOST):$(PORT)
+	$(DEV) $(PY) tools/run.py $(HOST):$(PORT)
 
 superuser: install
 	$(DEV) $(MANAGE) createsuperuser

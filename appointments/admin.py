@@ -2,7 +2,6 @@ import csv
 import re
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +22,8 @@ from .models import (
     NotificationRecipient,
 )
 from .models.requests import SET_BY_HAND
-from .notifications import resend, send_notifications
+from .notifications import resend
+from .tasks import enqueue_on_commit
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 E164 = re.compile(r"\+\d{6,15}")
@@ -42,7 +42,8 @@ class NotificationInline(admin.TabularInline):
     model = Notification
     extra = 0
     can_delete = False
-    fields = ["kind", "recipient", "state", "attempts", "sent_at", "last_error"]
+    fields = ["kind", "channel", "appointment", "recipient", "state", "attempts", "next_attempt_at", "sent_at"]
+    fields += ["retired_at", "last_error"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -261,12 +262,14 @@ class RetryFilter(admin.SimpleListFilter):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["booking_request", "kind", "recipient", "state", "attempts", "sent_at", "next_attempt_at", "error"]
-    list_filter = ["state", RetryFilter, "kind"]
-    search_fields = ["booking_request__reference"]
-    list_select_related = ["booking_request"]
+    list_display = ["booking_request", "appointment", "kind", "channel", "recipient", "state", "attempts", "sent_at"]
+    list_display += ["next_attempt_at", "error"]
+    list_filter = ["state", "channel", RetryFilter, "kind"]
+    search_fields = ["booking_request__reference", "appointment__reference"]
+    list_select_related = ["booking_request", "appointment"]
     actions = ["resend_selected"]
-    fields = ["booking_request", "kind", "recipient", "state", "attempts", "last_error", "next_attempt_at", "sent_at"]
+    fields = ["booking_request", "appointment", "kind", "channel", "language", "recipient", "state", "attempts"]
+    fields += ["last_error", "next_attempt_at", "sent_at", "provider_message_id", "receipt_at", "retired_at"]
     readonly_fields = fields
 
     @admin.display(description="Last error")
@@ -283,14 +286,8 @@ class NotificationAdmin(admin.ModelAdmin):
     def resend_selected(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         queued = resend(Notification.objects.filter(pk__in=ids))
-        outcome = send_notifications(ids=ids, timeout=settings.BOOKING_INLINE_EMAIL_TIMEOUT)
-        level = messages.WARNING if outcome[Notification.State.FAILED] else messages.SUCCESS
-        self.message_user(
-            request,
-            f"{queued} queued again: {outcome[Notification.State.SENT]} sent, "
-            f"{outcome[Notification.State.FAILED]} failed (retried later by send_notifications).",
-            level,
-        )
+        enqueue_on_commit(ids)
+        self.message_user(request, f"{queued} queued again: the worker sends them in a moment.", messages.SUCCESS)
 
 
 @admin.register(NotificationRecipient)
@@ -304,4 +301,5 @@ class BookingWindowAdmin(admin.ModelAdmin):
     list_display = ["time_of_day", "starts", "ends"]
 
 
-from . import admin_diary  # noqa: E402, F401 - registers the diary's admin
+# The diary's and the message templates' admins register themselves.
+from . import admin_diary, admin_messaging  # noqa: E402, F401

@@ -141,6 +141,7 @@ def appointment_book(*, hold: Appointment, booking: BookingRequest, client_ip: s
         held.status = Appointment.Status.BOOKED if policy.confirm_online_bookings else Appointment.Status.PENDING
         held.hold_expires_at = None
         held.save()
+        _tell_patient(held, None)  # the booked message went with the request: its reminders only
     return held
 
 
@@ -244,14 +245,18 @@ def _check_self_service(appointment: Appointment):
         raise NotAllowed("It is too close to the appointment to change it online: please call us.")
 
 
-def _tell_patient(appointment: Appointment, kind: str):
+def _tell_patient(appointment: Appointment, kind: str | None):
+    """Queue the message on the patient's channels (sent by the worker once this commits), and schedule the
+    appointment's reminders afresh: a move retires the old ones, a cancellation leaves none."""
+    from .notifications import queue_patient_messages, queue_reminders
     from .services import send_after_commit
 
     booking = appointment.booking_request
-    if booking is None or not booking.email:
+    if booking is None:
         return
-    notification = Notification.objects.create(booking_request=booking, kind=kind, recipient=booking.email)
-    send_after_commit([notification])
+    queue_reminders(appointment)
+    if kind:
+        send_after_commit(queue_patient_messages(booking, kind, appointment))
 
 
 def manage_token(appointment: Appointment) -> str:

@@ -12,7 +12,7 @@ from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import format_html
 
@@ -20,6 +20,7 @@ from conditions.models import Condition
 from web.fields import OneLineField, without_controls
 
 from .models import PATIENT_FIELDS, REQUEST_FIELDS, VISIT_FIELDS, BookingRequest, BookingWindow
+from .notifications import configured_channels
 from .schedule import day_schedule, windows_open_on
 
 OTHER_CONDITION = "other"
@@ -128,6 +129,14 @@ class BookingRequestForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple({"data-red-flag": ""}),
         help_text="If you tick any of these, please seek emergency care now. We'll still record your request.",
     )
+    # Offered only for the channels with a provider set up; e-mail goes when the patient gives an address.
+    message_channels = forms.MultipleChoiceField(
+        label="Would you also like messages on your mobile?",
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Your confirmation and a reminder before the visit. Reply STOP at any time to end them.",
+    )
     consent = forms.BooleanField(
         error_messages=required(
             "Please tick the consent box to agree to the privacy notice: we need it to use your details and call you."
@@ -141,7 +150,7 @@ class BookingRequestForm(forms.ModelForm):
 
     class Meta:
         model = BookingRequest
-        fields = REQUEST_FIELDS
+        fields = (*REQUEST_FIELDS, "message_channels")
         field_classes = {"full_name": OneLineField, "patient_name": OneLineField}
         labels = {
             "full_name": "Your full name",
@@ -182,6 +191,7 @@ class BookingRequestForm(forms.ModelForm):
         self.fields["relationship"].choices = [("", "Choose…"), *BookingRequest.Relationship.choices]
         self.fields["condition"].choices = self.condition_choices()
         self.fields["preferred_time"].choices = [(w.time_of_day, str(w)) for w in self.windows]
+        self.fields["message_channels"].choices = self.channel_choices()
         today = timezone.localdate()
         self.fields["preferred_date"].widget.attrs.update(min=today.isoformat(), max=self.last_date().isoformat())
         horizon = settings.BOOKING_HORIZON_DAYS
@@ -206,13 +216,19 @@ class BookingRequestForm(forms.ModelForm):
     def last_date():
         return timezone.localdate() + timedelta(days=settings.BOOKING_HORIZON_DAYS)
 
+    @staticmethod
+    def channel_choices():
+        labels = {"sms": "Text message (SMS)", "whatsapp": "WhatsApp"}
+        return [(channel, labels[channel]) for channel in configured_channels() if channel in labels]
+
     def build_helper(self):
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True  # the template's <form> carries the one token
         helper.template = "appointments/includes/bookingrequest_form_fields.html"
+        texts = ["message_channels"] if self.fields["message_channels"].choices else []
         helper.layout = Layout(
-            Fieldset("About you", *PATIENT_FIELDS),
+            Fieldset("About you", *PATIENT_FIELDS, *texts),
             Fieldset("Your visit", *VISIT_FIELDS),
             Fieldset(
                 "Before you send: safety questions",
@@ -246,6 +262,12 @@ class BookingRequestForm(forms.ModelForm):
 
     def clean_phone(self):
         return indian_mobile_e164(self.cleaned_data["phone"])
+
+    def clean_message_channels(self):
+        """What the patient agreed to with their consent: e-mail when they gave an address, and the ticks."""
+        self.instance.language = (translation.get_language() or "en").split("-")[0]
+        email = ["email"] if self.cleaned_data.get("email") else []
+        return email + self.cleaned_data["message_channels"]
 
     def clean_preferred_date(self):
         day = self.cleaned_data["preferred_date"]

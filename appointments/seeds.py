@@ -2,11 +2,12 @@
 physiotherapists with working hours, so `make run` books a time end to end. The physiotherapists are marked as
 placeholders: the live site never offers them to patients (BOOKING_OFFERS_PLACEHOLDERS) until staff replace them."""
 
+import re
 from datetime import time
 
 from clinic.models import Physiotherapist, Weekday, WorkingHours
 
-from .models import BookingPolicy, VisitType
+from .models import BookingPolicy, MessageChannel, MessageTemplate, VisitType
 
 VISIT_TYPES = [
     {"slug": "first-assessment", "name": "First assessment", "kind": "new", "duration_minutes": 60,
@@ -43,3 +44,33 @@ def seed_diary() -> bool:
                 ends=time.fromisoformat(ends),
             )
     return True
+
+
+# The texts to register with DLT (SMS) and Meta (WhatsApp), in English; the ids are placeholders until then.
+# Values, in order: patient_ack takes first name, reference and call-back hours; the others take first name, date
+# and time (e.g. "Mon 3 Mar", "10:30 am"). Each value is at most 40 characters (MSG91's limit).
+MESSAGE_TEXTS = {
+    "patient_ack": "Dear {1}, DMPhysios has your request {2}. We will call you within {3} working hours.",
+    "appt_booked": "Dear {1}, your DMPhysios physiotherapy appointment is booked for {2} at {3}.",
+    "appt_moved": "Dear {1}, your DMPhysios appointment has moved to {2} at {3}.",
+    "appt_cancelled": "Dear {1}, your DMPhysios appointment on {2} at {3} is cancelled.",
+    "reminder_24h": "Dear {1}, a reminder of your DMPhysios appointment tomorrow, {2} at {3}.",
+    "reminder_2h": "Dear {1}, your DMPhysios appointment is today, {2} at {3}. See you soon.",
+}
+PLACEHOLDER_TEMPLATE_ID = "PLACEHOLDER: register with DLT / Meta"
+
+
+def seed_message_templates() -> int:
+    """English SMS and WhatsApp texts for every kind not yet there; returns how many were added."""
+    added = 0
+    for kind, text in MESSAGE_TEXTS.items():
+        for channel, variable in [(MessageChannel.SMS, "{#var#}"), (MessageChannel.WHATSAPP, "{{\\1}}")]:
+            registered = re.sub(r"\{(\d)\}", variable, text)
+            _, created = MessageTemplate.objects.get_or_create(
+                channel=channel,
+                kind=kind,
+                language=MessageTemplate.Language.ENGLISH,
+                defaults={"text": registered, "provider_template_id": PLACEHOLDER_TEMPLATE_ID},
+            )
+            added += created
+    return added

@@ -3,7 +3,6 @@
 import logging
 from functools import partial
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -11,7 +10,7 @@ from clinic.models import ClinicDetails
 
 from . import limits
 from .models import BookingRequest, Notification, NotificationRecipient
-from .notifications import send_notifications
+from .notifications import queue_patient_messages
 from .privacy import PRIVACY_NOTICE_VERSION
 
 logger = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ def booking_request_create(
                 return existing, False
             # Counted in the transaction that saves it: past a limit the request is rolled back with the count.
             counted = limits.reserve(phone=booking.phone, email=booking.email, ip=client_ip)
-            send_after_commit(_queue_new_request_mails(booking, booked=appointment is not None))
+            send_after_commit(_queue_new_request_mails(booking, appointment))
             # Logged on commit, with no personal data.
             transaction.on_commit(
                 partial(logger.info, "Booking request %s saved (urgent: %s)", booking.reference, booking.is_urgent)
@@ -76,23 +75,19 @@ def _insert(booking: BookingRequest) -> BookingRequest | None:
 
 
 def send_after_commit(notifications: list[Notification]) -> None:
-    """Try the e-mails once the request is safely saved, waiting briefly on the mail server: cron retries the rest.
+    """Once the request is safely saved, queue a task for the worker to send these rows: the patient (or staff
+    member) never waits on a mail server or a provider. Should the queue fail, the worker's tick finds them due."""
+    from .tasks import enqueue_on_commit
 
-    robust: whatever goes wrong while sending, the patient (or staff member) still gets their page.
-    """
-    ids = [n.pk for n in notifications]
-    send = partial(send_notifications, ids=ids, timeout=settings.BOOKING_INLINE_EMAIL_TIMEOUT)
-    transaction.on_commit(send, robust=True)
+    enqueue_on_commit([n.pk for n in notifications if n.pk])
 
 
-def _queue_new_request_mails(booking: BookingRequest, booked: bool) -> list[Notification]:
+def _queue_new_request_mails(booking: BookingRequest, appointment=None) -> list[Notification]:
     recipients = list(NotificationRecipient.objects.filter(is_active=True).values_list("email", flat=True))
     if not recipients and (clinic_email := ClinicDetails.load().email):
         recipients = [clinic_email]  # never let a request arrive unannounced
     rows = [Notification(booking_request=booking, kind=Notification.Kind.CLINIC_ALERT, recipient=r) for r in recipients]
-    if booking.email:
-        kind = Notification.Kind.APPOINTMENT_BOOKED if booked else Notification.Kind.PATIENT_ACKNOWLEDGEMENT
-        rows.append(Notification(booking_request=booking, kind=kind, recipient=booking.email))
     for row in rows:
         row.save()
-    return rows
+    kind = Notification.Kind.APPOINTMENT_BOOKED if appointment else Notification.Kind.PATIENT_ACKNOWLEDGEMENT
+    return rows + queue_patient_messages(booking, kind, appointment)

@@ -8,6 +8,7 @@ Python generator: compare it with the other rows with that in mind.
 
 import http.client
 import itertools
+import os
 import re
 import threading
 import urllib.parse
@@ -22,7 +23,9 @@ RELAXED_SETTINGS = {
     "BOOKING_RATE_LIMIT_PER_IP_PER_HOUR": "0",
     "BOOKING_RATE_LIMIT_PER_PHONE_PER_DAY": "0",
     "BOOKING_RATE_LIMIT_PER_EMAIL_PER_DAY": "0",
-    "EMAIL_URL": "dummymail://",
+    # Since issue #12 the POST only queues its e-mails (the worker sends them, and no worker runs in the bench):
+    # point this at a mail server that hangs (BENCH_EMAIL_URL=smtp://127.0.0.1:<port>) and p99 stays the same.
+    "EMAIL_URL": os.environ.get("BENCH_EMAIL_URL", "dummymail://"),
 }
 BOOK = "/book/"
 
@@ -48,6 +51,7 @@ def submit(connection, phone):
         "full_name": "Bench Patient",
         "booking_for": "myself",
         "phone": phone,
+        "email": "bench@example.com",  # so the patient's e-mail is queued as well as the clinic's
         "condition": "glutes-spasm",
         "visit_type": "new",
         "preferred_date": open_weekday(),

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "web",
     "clinic",
     "conditions",
@@ -287,11 +289,50 @@ BOOKING_RETENTION_DAYS = env.int("BOOKING_RETENTION_DAYS", default=365)
 BOOKING_NOTIFICATION_MAX_ATTEMPTS = env.int("BOOKING_NOTIFICATION_MAX_ATTEMPTS", default=8)
 # First retry after this many seconds, doubling each time (at most six hours apart).
 BOOKING_NOTIFICATION_RETRY_SECONDS = env.int("BOOKING_NOTIFICATION_RETRY_SECONDS", default=60)
-# Seconds to wait on the mail server right after a request is saved, while the patient waits; cron's
-# send_notifications retries with EMAIL_TIMEOUT.
-BOOKING_INLINE_EMAIL_TIMEOUT = env.int("BOOKING_INLINE_EMAIL_TIMEOUT", default=3)
 # The diary (appointments/availability.py). Physiotherapists marked as placeholders (the seed data) are offered to
 # patients only while developing: a first deploy takes call-back requests until staff enter the real ones.
 BOOKING_OFFERS_PLACEHOLDERS = env.bool("BOOKING_OFFERS_PLACEHOLDERS", default=DEBUG)
 # Held times at once: per browser session (a new choice releases the last) and per client address.
 BOOKING_HOLDS_PER_ADDRESS = env.int("BOOKING_HOLDS_PER_ADDRESS", default=6)
+
+# Background work (Django's Tasks API through the django-tasks backport; on Django 6 only BACKEND changes, to
+# django.tasks). Requests queue tasks in the database; `manage.py run_worker` runs them, and every
+# WORKER_TICK_SECONDS sends outbox rows that came due (reminders, retries) and marks lapsed holds expired.
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+WORKER_TICK_SECONDS = env.float("WORKER_TICK_SECONDS", default=15)
+# A row claimed longer ago than this was left by a worker that died mid-send (sending takes seconds at most).
+OUTBOX_STALE_CLAIM_SECONDS = env.int("OUTBOX_STALE_CLAIM_SECONDS", default=300)
+# Reminders: hours before the visit, on every channel the patient chose; and a second one on WhatsApp (0: none).
+REMINDER_HOURS = env.int("REMINDER_HOURS", default=24)
+WHATSAPP_REMINDER_HOURS = env.int("WHATSAPP_REMINDER_HOURS", default=2)
+# Staff password reset e-mails: per address and per client address, per hour.
+PASSWORD_RESET_PER_EMAIL_PER_HOUR = env.int("PASSWORD_RESET_PER_EMAIL_PER_HOUR", default=3)
+PASSWORD_RESET_PER_IP_PER_HOUR = env.int("PASSWORD_RESET_PER_IP_PER_HOUR", default=10)
+# SMS and WhatsApp (appointments/channels). "console" logs the template and a masked number only (development);
+# "none" offers no such channel to patients. Secrets come from the environment, never from this file.
+SMS_PROVIDER = env.str("SMS_PROVIDER", default="console" if DEBUG else "none")
+MSG91_AUTH_KEY = env.str("MSG91_AUTH_KEY", default="")
+# India's DLT registration: the sender id (header) and the principal entity id; template ids are per text, as data.
+MSG91_SENDER_ID = env.str("MSG91_SENDER_ID", default="")
+DLT_ENTITY_ID = env.str("DLT_ENTITY_ID", default="")
+MSG91_BASE_URL = env.str("MSG91_BASE_URL", default="https://api.msg91.com")
+# MSG91 signs nothing: its webhooks carry this secret as ?token=…, compared in constant time.
+SMS_WEBHOOK_SECRET = env.str("SMS_WEBHOOK_SECRET", default="")
+WHATSAPP_PROVIDER = env.str("WHATSAPP_PROVIDER", default="console" if DEBUG else "none")
+META_WHATSAPP_TOKEN = env.str("META_WHATSAPP_TOKEN", default="")
+META_WHATSAPP_PHONE_NUMBER_ID = env.str("META_WHATSAPP_PHONE_NUMBER_ID", default="")
+# Signs every webhook (X-Hub-Signature-256); the verify token answers Meta's one-off subscription check.
+META_APP_SECRET = env.str("META_APP_SECRET", default="")
+META_WEBHOOK_VERIFY_TOKEN = env.str("META_WEBHOOK_VERIFY_TOKEN", default="")
+META_GRAPH_BASE_URL = env.str("META_GRAPH_BASE_URL", default="https://graph.facebook.com/v21.0")
+# Seconds the worker waits on a provider before it counts the attempt as failed and retries later.
+MESSAGING_TIMEOUT_SECONDS = env.float("MESSAGING_TIMEOUT_SECONDS", default=5)
+_MESSAGING_NEEDS = {
+    ("SMS_PROVIDER", "msg91"): ["MSG91_AUTH_KEY", "MSG91_SENDER_ID", "DLT_ENTITY_ID", "SMS_WEBHOOK_SECRET"],
+    ("WHATSAPP_PROVIDER", "meta"): ["META_WHATSAPP_TOKEN", "META_WHATSAPP_PHONE_NUMBER_ID", "META_APP_SECRET"],
+}
+if SMS_PROVIDER not in ("console", "msg91", "none") or WHATSAPP_PROVIDER not in ("console", "meta", "none"):
+    raise ImproperlyConfigured("SMS_PROVIDER is console, msg91 or none; WHATSAPP_PROVIDER is console, meta or none.")
+for (_setting, _provider), _names in _MESSAGING_NEEDS.items():
+    if globals()[_setting] == _provider and not all(globals()[_name] for _name in _names):
+        raise ImproperlyConfigured(f"{_setting}={_provider} needs {', '.join(_names)}.")

@@ -36,3 +36,7 @@ STORAGES = {
 # Serve static files from the finders, as runserver does; nothing is collected in tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tasks run as they are queued (on commit), in the test's own process; tests of the worker start the real one,
+# on the database backend, against the test database.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 from appointments.views import PrivacyNoticeView
 from conditions.sitemaps import SITEMAPS
 from conditions.views import HomeView
+from web.password_reset import PasswordResetView
 from web.views import healthz, server_error
 
 admin.site.site_header = "DMPhysios administration"
@@ -20,8 +21,10 @@ urlpatterns = [
     path("conditions/", include("conditions.urls")),
     path("book/", include("appointments.urls")),
     path("privacy/", PrivacyNoticeView.as_view(), name="privacy-notice"),
+    path("", include("appointments.hooks_urls")),
     # Staff reset a forgotten password by e-mail; the admin's login page links here.
-    path(f"{settings.ADMIN_URL}password_reset/", auth_views.PasswordResetView.as_view(), name="admin_password_reset"),
+    # Sent by the worker, throttled, and the same answer for any address (web/password_reset.py).
+    path(f"{settings.ADMIN_URL}password_reset/", PasswordResetView.as_view(), name="admin_password_reset"),
     path(
         f"{settings.ADMIN_URL}password_reset/done/",
         auth_views.PasswordResetDoneView.as_view(),

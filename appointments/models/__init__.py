@@ -9,6 +9,7 @@ from .diary import (
     BookingPolicy,
     VisitType,
 )
+from .messaging import MessageChannel, MessageTemplate
 from .outbox import Notification, NotificationQuerySet, NotificationState
 from .requests import (
     PATIENT_FIELDS,
@@ -31,4 +32,5 @@ __all__ = [
     "PATIENT_FIELDS", "REQUEST_FIELDS", "VISIT_FIELDS", "BookingFor", "BookingRequest", "BookingRequestQuerySet",
     "BookingWindow", "Notification", "NotificationQuerySet", "NotificationRecipient", "NotificationState",
     "Relationship", "RequestStatus", "TimeOfDay", "new_reference",
+    "MessageChannel", "MessageTemplate",
 ]  # fmt: skip

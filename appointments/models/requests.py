@@ -18,6 +18,11 @@ def new_reference():
     return f"{chars[:4]}-{chars[4:]}"
 
 
+def email_only():
+    """Messages by e-mail (when there is an address): what giving an address on the form always meant."""
+    return ["email"]
+
+
 class TimeOfDay(models.TextChoices):
     MORNING = "morning", "Morning"
     AFTERNOON = "afternoon", "Afternoon"
@@ -197,6 +202,12 @@ class BookingRequest(models.Model):
     message = models.TextField(max_length=1000, blank=True, help_text="What the patient wrote.")
     consent_version = models.CharField(max_length=40, help_text="The privacy notice version the patient accepted.")
     consent_at = models.DateTimeField(help_text="When the patient accepted the privacy notice.")
+    message_channels = models.JSONField(
+        default=email_only,
+        blank=True,
+        help_text="Where the patient agreed to get messages and reminders (they may opt out).",
+    )
+    language = models.CharField(max_length=8, default="en", help_text="The language the patient's messages use.")
     form_token = models.CharField(
         max_length=64,
         unique=True,

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from appointments.models import BookingWindow
-from appointments.seeds import seed_diary
+from appointments.seeds import seed_diary, seed_message_templates
 from clinic.models import ClinicDetails
 from conditions.models import Condition
 from web.page_cache import invalidate_pages
@@ -42,6 +42,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("diary: already has visit types, left as it is.")
         if not dry_run:
+            self.stdout.write(f"message templates: {seed_message_templates()} added (placeholder DLT / Meta ids).")
             # loaddata saves raw rows, which neither the search index nor the page cache follows.
             Condition.objects.refresh_search_index()
             invalidate_pages()

@@ -120,6 +120,9 @@ def appointment_book(*, hold: Appointment, booking: BookingRequest, client_ip: s
         booking.visit_type = held.visit_type.kind
         booking.preferred_date, booking.preferred_time = local.date(), time_of_day(local)
         booking.status = BookingRequest.Status.CONFIRMED
+        # A confirmed request must name its time and physiotherapist (booking_request_booked_has_time_and_physio)
+        # until the time lives in the appointment only; appointment_move keeps the copy in step.
+        booking.appointment_at, booking.physiotherapist = held.starts_at, held.physiotherapist
         booking, created = booking_request_create(
             booking=booking, client_ip=client_ip, form_token=form_token, appointment=held
         )
@@ -189,6 +192,8 @@ def appointment_move(*, appointment: Appointment, starts_at, physiotherapist=Non
             locked.save()
     except IntegrityError:
         raise TimeTaken(nearest_free(locked.visit_type, starts_at, person)) from None
+    # The request's copy of the time (see appointment_book), while it has one.
+    BookingRequest.objects.filter(appointment=locked).update(appointment_at=starts_at, physiotherapist=person)
     _tell_patient(locked, Notification.Kind.APPOINTMENT_MOVED)
     return locked
 

@@ -10,16 +10,18 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import Exists
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import format_html
 
+from clinic.models import Physiotherapist
 from conditions.models import Condition
 from web.fields import OneLineField, without_controls
 
-from .models import PATIENT_FIELDS, REQUEST_FIELDS, VISIT_FIELDS, BookingRequest, BookingWindow
+from .models import PATIENT_FIELDS, REQUEST_FIELDS, VISIT_FIELDS, BookingRequest, BookingWindow, VisitType
 from .notifications import configured_channels
 from .schedule import day_schedule, windows_open_on
 
@@ -190,6 +192,15 @@ class BookingRequestForm(forms.ModelForm):
         self.windows = list(BookingWindow.objects.all())
         self.fields["relationship"].choices = [("", "Choose…"), *BookingRequest.Relationship.choices]
         self.fields["condition"].choices = self.condition_choices()
+        self.set_up_time_fields()
+        self.fields["consent"].label = format_html(
+            'I have read the <a href="{}">privacy notice</a> and agree to DMPhysios using these details '
+            "to arrange this appointment.",
+            reverse("privacy-notice"),
+        )
+        self.helper = self.build_helper()
+
+    def set_up_time_fields(self):
         self.fields["preferred_time"].choices = [(w.time_of_day, str(w)) for w in self.windows]
         self.fields["message_channels"].choices = self.channel_choices()
         today = timezone.localdate()
@@ -200,12 +211,6 @@ class BookingRequestForm(forms.ModelForm):
         ].help_text = (
             f"Up to {horizon} days ahead, on a day we're open (our opening hours are at the foot of the page)."
         )
-        self.fields["consent"].label = format_html(
-            'I have read the <a href="{}">privacy notice</a> and agree to DMPhysios using these details '
-            "to arrange this appointment.",
-            reverse("privacy-notice"),
-        )
-        self.helper = self.build_helper()
 
     @staticmethod
     def condition_choices():
@@ -400,3 +405,146 @@ class BookingRequestForm(forms.ModelForm):
     @property
     def has_red_flags(self) -> bool:
         return self.is_bound and bool(self.data.getlist("red_flags"))
+
+
+ANYONE = "anyone"
+# The red flags that need emergency care: no routine time is offered. The others need a doctor today; a time may
+# still be booked, marked urgent.
+EMERGENCY_FLAGS = frozenset(
+    {BookingRequest.RedFlag.BLADDER_BOWEL, BookingRequest.RedFlag.SADDLE_NUMBNESS, BookingRequest.RedFlag.LEG_WEAKNESS}
+)
+
+
+def bookable_physiotherapists():
+    """Whom a patient may choose online: those bookable (real people, on the live site) who have working hours."""
+    return Physiotherapist.objects.bookable().filter(working_hours__isnull=False).distinct()
+
+
+def diary_is_open() -> bool:
+    """True when a patient can pick a time online: someone to see and a visit to book. One query."""
+    visit_types = VisitType.objects.filter(is_active=True)
+    return bookable_physiotherapists().filter(Exists(visit_types)).exists()
+
+
+class AppointmentStartForm(forms.Form):
+    """What the free times depend on, asked before any are shown: the safety questions first, then the kind of
+    visit and whom to see. Sent by GET (it writes nothing); each later step carries its answers in its address."""
+
+    red_flags = forms.MultipleChoiceField(
+        label="Do you have any of these now? Tick any that apply.",
+        choices=BookingRequest.RedFlag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="If none of these apply to you, leave them all unticked.",
+    )
+    visit = forms.ChoiceField(
+        label="First visit or follow-up?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Please choose a first assessment or a follow-up.",
+            "invalid_choice": "That visit can't be booked online now: please choose again.",
+        },
+    )
+    physio = forms.ChoiceField(
+        label="Who would you like to see?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Please choose a physiotherapist, or anyone.",
+            "invalid_choice": "That physiotherapist can't be booked online now: please choose again, or anyone.",
+        },
+    )
+    condition = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visit_types = {visit.slug: visit for visit in VisitType.objects.filter(is_active=True)}
+        self.physiotherapists = {str(person.pk): person for person in bookable_physiotherapists()}
+        self.fields["visit"].choices = [(slug, visit_label(visit)) for slug, visit in self.visit_types.items()]
+        self.fields["physio"].choices = [
+            (ANYONE, "Anyone: the first free time with any of our physiotherapists"),
+            *((pk, format_html("{} <span class='choice-note'>{}</span>", person.name, person.qualification))
+              for pk, person in self.physiotherapists.items()),
+        ]  # fmt: skip
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # a GET form: nothing to protect
+        self.helper.template = "appointments/includes/bookingrequest_form_fields.html"
+        self.helper.layout = Layout(
+            Fieldset(
+                "Safety questions first",
+                "red_flags",
+                HTML('{% include "appointments/includes/emergency_advice.html" with live=True no_times=True %}'),
+                HTML('{% include "appointments/includes/appointment_urgent_advice.html" with live=True %}'),
+            ),
+            Fieldset("Your visit", "visit", "physio"),
+            "condition",
+        )
+
+    def clean_visit(self):
+        return self.visit_types[self.cleaned_data["visit"]]
+
+    def clean_physio(self):
+        return self.physiotherapists.get(self.cleaned_data["physio"])  # None: anyone
+
+    def clean_condition(self):
+        slug = self.cleaned_data["condition"]
+        return slug if slug and Condition.objects.published().filter(slug=slug).exists() else ""
+
+    @property
+    def flags(self) -> list[str]:
+        return self.cleaned_data.get("red_flags", []) if hasattr(self, "cleaned_data") else []
+
+    @property
+    def emergency(self) -> bool:
+        return bool(EMERGENCY_FLAGS.intersection(self.flags))
+
+    @property
+    def urgent(self) -> bool:
+        return bool(self.flags) and not self.emergency
+
+    def answers(self) -> dict:
+        """The answers as the next step's address carries them (a valid form's)."""
+        person = self.cleaned_data["physio"]
+        return {
+            "condition": self.cleaned_data["condition"],
+            "red_flags": self.flags,
+            "visit": self.cleaned_data["visit"].slug,
+            "physio": person.pk if person else ANYONE,
+        }
+
+    def error_links(self) -> list[tuple[str, str]]:
+        return [(BookingRequestForm.anchor(field), error) for field in self.visible_fields() for error in field.errors]
+
+
+def visit_label(visit: VisitType):
+    note = f"{visit.duration_minutes} minutes. {visit.description}".strip()
+    return format_html("{} <span class='choice-note'>{}</span>", visit.name, note)
+
+
+class AppointmentDetailsForm(BookingRequestForm):
+    """The patient's details for a held time: the call-back request's form without what the hold already says
+    (the day, the time and the visit type). The red flags were answered before the times: they come as data."""
+
+    visit_type = None
+    preferred_time = None
+    red_flags = forms.MultipleChoiceField(
+        choices=BookingRequest.RedFlag.choices, required=False, widget=forms.MultipleHiddenInput
+    )
+
+    class Meta(BookingRequestForm.Meta):
+        fields = [name for name in REQUEST_FIELDS if name not in ("visit_type", "preferred_date", "preferred_time")]
+
+    def set_up_time_fields(self):
+        """Nothing to set up: the held time says when."""
+
+    def build_helper(self):
+        helper = super().build_helper()
+        helper.layout = Layout(
+            Fieldset("About you", *PATIENT_FIELDS),
+            Fieldset("Your visit", "condition", "message"),
+            Fieldset("Your consent", HTML('{% include "appointments/includes/privacy_summary.html" %}'), "consent"),
+            Div("website", css_class="booking-hp", aria_hidden="true"),
+            "started",
+            "red_flags",
+        )
+        return helper

@@ -44,6 +44,8 @@ def production_like_environment(database_file: Path, port: int) -> dict:
         DJANGO_CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{port}",
         EMAIL_URL="consolemail://",
         DJANGO_LOG_LEVEL="WARNING",
+        # The seed's placeholder physiotherapists, so the diary's pages show free times to measure.
+        BOOKING_OFFERS_PLACEHOLDERS="true",
     )
 
 

@@ -23,7 +23,15 @@ PAGES = {
     "conditions-index": "/conditions/",
     "condition-glutes-spasm": "/conditions/glutes-spasm/",
     "booking": "/book/?condition=glutes-spasm",
+    # The diary's patient pages: its first step, and the free times (the seed's physiotherapists are offered on
+    # this production-like server only: BOOKING_OFFERS_PLACEHOLDERS in tools/production_like.py).
+    "diary-start": "/book/time/?condition=glutes-spasm",
+    "diary-times": "/book/time/times/?visit=first-assessment&physio=anyone&condition=glutes-spasm",
 }
+
+# Pages kept out of search engines on purpose (noindex): free times change by the minute. Lighthouse's SEO score
+# counts "blocked from indexing" against them, so their SEO category is not held to the budget.
+NOINDEX = {"diary-times"}
 
 # Performance is noisy on a shared 2-core machine; its goal is still 1.00.
 BUDGETS = {"performance": 0.90, "accessibility": 1.00, "best-practices": 0.95, "seo": 0.95}
@@ -74,10 +82,11 @@ def audit(name: str, url: str, chrome: str) -> dict:
     return {key: category["score"] for key, category in report["categories"].items()}
 
 
-def below_budget(scores: dict) -> list:
+def below_budget(name: str, scores: dict) -> list:
+    budgets = {k: v for k, v in BUDGETS.items() if not (name in NOINDEX and k == "seo")}
     return [
         f"{category} {scores.get(category) or 0:.2f} < {budget:.2f}"
-        for category, budget in BUDGETS.items()
+        for category, budget in budgets.items()
         if (scores.get(category) or 0) < budget
     ]
 
@@ -91,7 +100,7 @@ def main() -> int:
     print(f"\n{'page':<24}" + "".join(f"{category:>16}" for category in BUDGETS))
     for name, scores in results.items():
         print(f"{name:<24}" + "".join(f"{scores.get(category) or 0:>16.2f}" for category in BUDGETS))
-        failures += [f"{name}: {problem}" for problem in below_budget(scores)]
+        failures += [f"{name}: {problem}" for problem in below_budget(name, scores)]
     print(f"\nReports: {REPORTS.relative_to(ROOT)}/<page>.report.html and .report.json")
     print("Budgets: " + ", ".join(f"{category} >= {budget:.2f}" for category, budget in BUDGETS.items()))
     if failures:

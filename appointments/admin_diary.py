@@ -35,7 +35,7 @@ from .diary import (
 )
 from .diary_grid import DiaryGrid, visits_to_move, week_of
 from .forms import indian_mobile_e164
-from .models import TRANSITIONS, Appointment, BookingPolicy, BookingRequest, BookingWindow, VisitType
+from .models import TRANSITIONS, Appointment, BookingPolicy, BookingRequest, BookingWindow, Notification, VisitType
 from .models.diary import AFTER_START_ONLY, HOLDS_TIME
 
 Status = Appointment.Status
@@ -229,6 +229,22 @@ class CancelForm(forms.Form):
     )
 
 
+class AppointmentMessagesInline(admin.TabularInline):
+    """What the patient was sent about this visit, by every channel, with what failed; staff resend from
+    Notifications (search by the appointment's reference)."""
+
+    model = Notification
+    fk_name = "appointment"
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "messages to the patient about this visit"
+    fields = ["kind", "channel", "state", "attempts", "next_attempt_at", "sent_at", "last_error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):
     form = AppointmentAdminForm
@@ -238,6 +254,9 @@ class AppointmentAdmin(admin.ModelAdmin):
     search_fields = ["reference", "booking_request__reference", "booking_request__full_name", "booking_request__phone"]
     date_hierarchy = "starts_at"
     raw_id_fields = ["booking_request"]
+
+    def get_inlines(self, request, obj):
+        return [AppointmentMessagesInline] if obj is not None else []
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

@@ -20,8 +20,10 @@ import multiprocessing
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import uuid
 from pathlib import Path
 
@@ -258,7 +260,33 @@ def measure(env, workers, args, use_wrk, facts=None):
             for_warmup = load(url, 2, args.connections, use_wrk)  # noqa: F841 - fills caches, wakes workers
             rows.append({"name": name, "url": url} | load(url, args.seconds, args.connections, use_wrk))
         rows.append(booking.measure(cached, args.seconds, args.connections))
+    # The same submissions with a mail server that accepts and never answers: the request only queues its
+    # e-mails for the worker, so its p99 should not move.
+    with hanging_mail_server() as mail, server(env | {"EMAIL_URL": mail}, port + 3, "mail-hanging", workers) as hung:
+        row = booking.measure(hung, args.seconds, args.connections)
+        rows.append(row | {"name": f"{row['name']}, mail server hanging"})
     return rows, facts
+
+
+@contextlib.contextmanager
+def hanging_mail_server():
+    """An SMTP address on loopback that accepts connections and never says a word (a mail server that hangs)."""
+    listener, held = socket.create_server(("127.0.0.1", 0)), []
+
+    def accept():
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:  # closed: the measurement is over
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield f"smtp://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+        for connection in held:
+            connection.close()
 
 
 def render(measured, facts, tool, args):

@@ -724,3 +724,19 @@ def test_a_phone_booking_without_a_name_a_valid_mobile_or_consent_says_what_is_m
     assert "an Indian mobile number has 10" in page
     assert "must agree to the privacy notice" in page
     assert not Appointment.objects.exists()
+
+
+def test_an_appointment_page_lists_the_messages_sent_about_it_and_what_failed(front_desk, meera, first_visit):
+    visit = appointment(meera, first_visit, at(THURSDAY, "09:00"))
+    request = BookingRequest.objects.create(
+        full_name="Asha Verma", booking_for="myself", phone="+919876543210", visit_type="new",
+        preferred_date=at(THURSDAY, "09:00").date(), preferred_time="morning", consent_version="test",
+        consent_at=timezone.now(),
+    )  # fmt: skip
+    Notification.objects.create(
+        booking_request=request, appointment=visit, kind="reminder_24h", channel="sms", recipient="+919876543210",
+        state="failed", last_error="SendFailed: invalid-number",
+    )  # fmt: skip
+    page = front_desk.get(change_url(visit)).content.decode()
+    assert "messages to the patient about this visit" in page.lower()
+    assert "invalid-number" in page

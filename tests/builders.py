@@ -92,3 +92,16 @@ def make_booking_request(**fields):
         "visit_type": "new", "preferred_date": date(2026, 12, 3), "preferred_time": "morning",
     } | fields  # fmt: skip
     return booking_request_create(booking=BookingRequest(**fields), client_ip="", consent_version="test")[0]
+
+
+def staff_member(django_user_model, group_name):
+    """A browser logged in as a staff user in one group (as the clinic's staff are)."""
+    from django.contrib.auth.models import Group
+
+    from tests.client import Client
+
+    user = django_user_model.objects.create_user(group_name.lower().replace(" ", "-"), is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    browser = Client()
+    browser.force_login(user)
+    return browser

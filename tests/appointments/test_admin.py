@@ -15,7 +15,7 @@ from conditions.roles import CONTENT_EDITORS
 from tests.admin_forms import form_values
 from tests.appointments.diary import at, physiotherapist
 from tests.appointments.mailserver import body
-from tests.builders import make_booking_request
+from tests.builders import make_booking_request, staff_member
 from tests.client import Client
 
 pytestmark = pytest.mark.usefixtures("booking_db")
@@ -23,14 +23,6 @@ pytestmark = pytest.mark.usefixtures("booking_db")
 
 def make_request(**changes):
     return make_booking_request(**({"phone": "+919876543210"} | changes))
-
-
-def staff_member(django_user_model, group_name):
-    user = django_user_model.objects.create_user(f"{group_name.lower().replace(' ', '-')}", is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    browser = Client()
-    browser.force_login(user)
-    return browser
 
 
 @pytest.fixture

@@ -18,8 +18,7 @@ from clinic.models import Absence, Closure, Physiotherapist, WorkingHours
 from conditions.roles import CONTENT_EDITORS
 from tests.admin_forms import form_values
 from tests.appointments.diary import appointment, at, physiotherapist
-from tests.builders import make_booking_request
-from tests.client import Client
+from tests.builders import make_booking_request, staff_member
 
 pytestmark = pytest.mark.usefixtures("booking_db")  # Wednesday 2 December 2026, 10:00 IST
 
@@ -29,14 +28,6 @@ DIARY = "/admin/appointments/appointment/diary/"
 WEEK = "/admin/appointments/appointment/diary/week/"
 THURSDAY = "2026-12-03"
 Status = Appointment.Status
-
-
-def staff_member(django_user_model, group_name):
-    user = django_user_model.objects.create_user(group_name.lower().replace(" ", "-"), is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    browser = Client()
-    browser.force_login(user)
-    return browser
 
 
 @pytest.fixture
